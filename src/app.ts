@@ -1,0 +1,75 @@
+import type { GatewayConfig } from './config/load-config.js';
+import type { Logger } from './observability/logger.js';
+import type { CompiledRoute } from './pipeline/compiled-route.js';
+import { compileRoutes } from './pipeline/compile-routes.js';
+import { createDispatcher, type Dispatcher } from './server/dispatch.js';
+import { startListener, type Listener } from './server/listeners.js';
+import { createHttpUpstream } from './upstreams/http/create-http-upstream.js';
+import type { HttpUpstream } from './upstreams/types.js';
+
+/** A compiled gateway: routes, upstream pools and the dispatcher. Building it does no network I/O. */
+export interface Gateway {
+  readonly config: GatewayConfig;
+  readonly routes: readonly CompiledRoute[];
+  readonly dispatcher: Dispatcher;
+  /** Binds every configured listener. */
+  listen(): Promise<readonly Listener[]>;
+  /**
+   * Graceful shutdown: stop accepting, let in-flight requests finish up to `drainTimeoutMs`, then close what is
+   * left, and the upstream pools. Resolves with the number of requests cut off at the deadline.
+   */
+  close(drainTimeoutMs?: number): Promise<number>;
+}
+
+/**
+ * Compiles config into a gateway: every mistake is found here (ConfigError), before anything listens.
+ */
+export function buildGateway(config: GatewayConfig, logger: Logger): Gateway {
+  const upstreams = new Map<string, HttpUpstream>();
+  for (const [name, upstreamConfig] of Object.entries(config.upstreams)) {
+    upstreams.set(name, createHttpUpstream(name, upstreamConfig, { baseDir: config.baseDir, proxyName: 'protogate' }));
+  }
+  const { router, routes } = compileRoutes(config, upstreams);
+  const dispatcher = createDispatcher({
+    router,
+    logger,
+    accessLog: config.logging.accessLog,
+    requestIdHeader: config.requestId.header,
+    trustIncomingRequestId: config.requestId.trustIncoming,
+  });
+  let listeners: Listener[] = [];
+
+  return {
+    config,
+    routes,
+    dispatcher,
+    async listen() {
+      const started: Listener[] = [];
+      try {
+        for (const listenerConfig of config.listeners) {
+          started.push(await startListener(listenerConfig, config.limits, dispatcher, config.baseDir));
+        }
+      } catch (error) {
+        for (const listener of started) listener.destroyAll();
+        throw error;
+      }
+      listeners = started;
+      return listeners;
+    },
+    async close(drainTimeoutMs = config.shutdown.drainTimeoutMs) {
+      dispatcher.beginDrain();
+      for (const listener of listeners) listener.stopAccepting();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'deadline'>((resolve) => {
+        timer = setTimeout(() => resolve('deadline'), drainTimeoutMs);
+      });
+      const outcome = await Promise.race([dispatcher.idle().then(() => 'idle' as const), deadline]);
+      clearTimeout(timer);
+      const cutOff = outcome === 'deadline' ? dispatcher.inFlight : 0;
+      for (const listener of listeners) listener.destroyAll();
+      await Promise.all(listeners.map((listener) => listener.closed()));
+      await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
+      return cutOff;
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import { z } from 'zod';
+
+/**
+ * The schema of `gateway.yaml`. Every default lives here, so `gateway validate` and the generated JSON Schema
+ * tell the whole truth about what an omitted field means.
+ */
+
+const port = z.number().int().min(0).max(65535);
+const positiveMs = z.number().int().positive();
+const byteSize = z.number().int().positive();
+
+const listenerTls = z
+  .object({
+    cert: z.string().min(1).describe('PEM certificate chain file, relative to the config file'),
+    key: z.string().min(1).describe('PEM private key file, relative to the config file'),
+  })
+  .strict();
+
+export const listenerSchema = z
+  .object({
+    name: z.string().min(1).default('public'),
+    protocol: z
+      .enum(['http1', 'h2c', 'https'])
+      .default('http1')
+      .describe('http1: HTTP/1.1 cleartext; h2c: HTTP/2 cleartext with prior knowledge; https: TLS with ALPN (h2 and http/1.1)'),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: port.default(8080),
+    tls: listenerTls.optional(),
+  })
+  .strict()
+  .superRefine((listener, ctx) => {
+    if (listener.protocol === 'https' && listener.tls === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['tls'], message: 'required when protocol is "https" (cert and key files)' });
+    }
+  });
+
+export const limitsSchema = z
+  .object({
+    maxBodyBytes: byteSize.default(1_048_576).describe('largest request body read for validation or buffering'),
+    maxStreamedBodyBytes: byteSize
+      .default(1_073_741_824)
+      .describe('largest request body streamed to an upstream without buffering'),
+    maxHeaderBytes: byteSize.default(16_384),
+    headersTimeoutMs: positiveMs.default(10_000).describe('time allowed to receive all request headers, from the start of the request'),
+    requestTimeoutMs: positiveMs.default(60_000).describe('total time allowed to receive a whole request, headers and body'),
+    keepAliveTimeoutMs: positiveMs.default(5_000),
+  })
+  .strict();
+
+const upstreamTls = z
+  .object({
+    ca: z.string().min(1).optional().describe('PEM CA bundle file'),
+    cert: z.string().min(1).optional().describe('client certificate (mTLS)'),
+    key: z.string().min(1).optional().describe('client key (mTLS)'),
+    servername: z.string().min(1).optional(),
+    rejectUnauthorized: z.boolean().default(true),
+  })
+  .strict();
+
+const targetUrl = z
+  .string()
+  .refine((value) => /^https?:\/\/[^/]+\/?$/.test(value), {
+    message: 'expected an origin like "http://127.0.0.1:9001" or "https://orders.internal:8443" (no path)',
+  });
+
+export const upstreamSchema = z
+  .object({
+    protocol: z.enum(['http1', 'http2']).describe('http2 uses h2c prior knowledge for http:// targets and ALPN for https://'),
+    targets: z.array(targetUrl).min(1),
+    tls: upstreamTls.optional(),
+    timeouts: z
+      .object({
+        connectMs: positiveMs.default(2_000),
+        requestMs: positiveMs.default(15_000).describe('from sending the request to the end of the response headers'),
+      })
+      .strict()
+      .default({ connectMs: 2_000, requestMs: 15_000 }),
+    pool: z
+      .object({
+        maxConnections: z.number().int().positive().default(128).describe('HTTP/1.1 sockets per target'),
+        maxSessions: z.number().int().positive().default(1).describe('HTTP/2 sessions per target'),
+      })
+      .strict()
+      .default({ maxConnections: 128, maxSessions: 1 }),
+  })
+  .strict();
+
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP header name');
+
+export const routePolicySchema = z
+  .object({
+    upstream: z.string().min(1).optional().describe('upstream name; defaults to the OpenAPI document\'s upstream'),
+    path: z
+      .string()
+      .startsWith('/')
+      .optional()
+      .describe('upstream path template; {param} placeholders take the route\'s path parameters. Default: the route\'s own path'),
+    timeoutMs: positiveMs.optional(),
+    maxBodyBytes: byteSize.optional(),
+    headers: z
+      .object({
+        add: z.record(headerName, z.string()).default({}),
+        remove: z.array(headerName).default([]),
+      })
+      .strict()
+      .optional(),
+    validate: z.boolean().default(true),
+  })
+  .strict();
+
+export const openapiEntrySchema = z
+  .object({
+    file: z.string().min(1),
+    upstream: z.string().min(1).optional().describe('upstream for every operation of this document without a route policy naming one'),
+  })
+  .strict();
+
+export const gatewayConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    listeners: z.array(listenerSchema).min(1).default([{ name: 'public', protocol: 'http1', host: '127.0.0.1', port: 8080 }]),
+    limits: limitsSchema.default({
+      maxBodyBytes: 1_048_576,
+      maxStreamedBodyBytes: 1_073_741_824,
+      maxHeaderBytes: 16_384,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 5_000,
+    }),
+    shutdown: z
+      .object({ drainTimeoutMs: positiveMs.default(10_000) })
+      .strict()
+      .default({ drainTimeoutMs: 10_000 }),
+    requestId: z
+      .object({
+        header: headerName.default('x-request-id'),
+        trustIncoming: z.boolean().default(true).describe('keep a well-formed incoming id instead of generating one'),
+      })
+      .strict()
+      .default({ header: 'x-request-id', trustIncoming: true }),
+    logging: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        accessLog: z.boolean().default(true),
+      })
+      .strict()
+      .default({ level: 'info', accessLog: true }),
+    openapi: z.array(openapiEntrySchema).min(1),
+    mappings: z.array(z.string().min(1)).default([]).describe('mapping files (declarative transforms); see mappings/'),
+    upstreams: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'expected a name of letters, digits, _ and -'), upstreamSchema),
+    routes: z.record(z.string(), routePolicySchema).default({}),
+  })
+  .strict();
+
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
+export type ParsedConfig = z.output<typeof gatewayConfigSchema>;
+export type ListenerConfig = z.output<typeof listenerSchema>;
+export type LimitsConfig = z.output<typeof limitsSchema>;
+export type UpstreamConfig = z.output<typeof upstreamSchema>;
+export type RoutePolicy = z.output<typeof routePolicySchema>;

@@ -1,0 +1,57 @@
+import type { GatewayConfig } from '../config/load-config.js';
+import type { Listener } from '../server/listeners.js';
+import { startInventoryService } from './inventory-service.js';
+import { startUsersService } from './users-service.js';
+
+/** Ports the bundled gateway.yaml points its demo upstreams at. */
+export const DEMO_PORTS = { users: 9101, inventory: 9102 } as const;
+
+export interface DemoBackends {
+  close(): Promise<void>;
+}
+
+/** Starts the demo backends in this process: users over HTTP/1.1, inventory over HTTP/2 cleartext. */
+export async function startDemoBackends(host = '127.0.0.1'): Promise<DemoBackends> {
+  const users = await startUsersService({ host, port: DEMO_PORTS.users });
+  const inventory = await startInventoryService({ host, port: DEMO_PORTS.inventory }).catch(async (error: unknown) => {
+    await users.close();
+    throw error;
+  });
+  return {
+    async close() {
+      await Promise.all([users.close(), inventory.close()]);
+    },
+  };
+}
+
+/** Example requests that work against the demo, one per kind of thing the gateway does. */
+export function demoExamples(listeners: readonly Listener[]): string[] {
+  const plain = listeners.find((listener) => listener.protocol === 'http1');
+  const tls = listeners.find((listener) => listener.protocol === 'https');
+  const base = plain === undefined ? undefined : `http://${plain.host}:${plain.port}`;
+  const lines: string[] = [];
+  if (base !== undefined) {
+    lines.push(
+      `curl -i ${base}/api/users/42`,
+      `curl -i '${base}/api/users?limit=2&tag=admin'`,
+      `curl -i -X POST ${base}/api/users -H 'content-type: application/json' -d '{"name":"Grace Hopper","email":"grace@example.com"}'`,
+      `curl -i ${base}/api/items/SKU-7`,
+      `curl -i -X PUT ${base}/api/users/42/avatar -H 'content-type: application/octet-stream' --data-binary @package.json`,
+      `curl -i '${base}/api/users?limit=500'            # 400: validation problem`,
+      `curl -i -X DELETE ${base}/api/users/42           # 405 with Allow`,
+      `curl -i ${base}/api/nope                         # 404 problem`,
+    );
+  }
+  if (tls !== undefined) {
+    lines.push(`curl -i --http2 -k https://${tls.host}:${tls.port}/api/items?inStock=true   # HTTP/2 over TLS (ALPN)`);
+  }
+  return lines;
+}
+
+export function printDemoExamples(listeners: readonly Listener[], config: GatewayConfig): void {
+  const examples = demoExamples(listeners);
+  process.stdout.write(
+    `\nprotogate is running the demo from ${config.file}: try\n\n${examples.map((line) => `  ${line}`).join('\n')}\n\n` +
+      'Ctrl-C drains in-flight requests and stops.\n\n',
+  );
+}

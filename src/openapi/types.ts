@@ -1,0 +1,57 @@
+import type { HttpMethod } from '../routing/types.js';
+import type { Violation } from '../errors/gateway-error.js';
+
+/** One operation of one OpenAPI document, as the gateway publishes it. */
+export interface OperationSpec {
+  readonly operationId: string;
+  readonly method: HttpMethod;
+  /** The public template: the server base path joined with the document's path, e.g. `/api/users/{id}`. */
+  readonly publicTemplate: string;
+  /** The path as written in the document, e.g. `/users/{id}`. */
+  readonly documentTemplate: string;
+  /** The document file (as named in gateway.yaml) this operation comes from. */
+  readonly documentFile: string;
+  /** Media types the request body may have (empty when the operation takes no body). */
+  readonly requestMediaTypes: readonly string[];
+  readonly requestBodyRequired: boolean;
+  /** The compiled validator for this operation. */
+  readonly validator: RequestValidator;
+}
+
+export interface RequestInput {
+  /** Path parameters, already percent-decoded. */
+  readonly path: Readonly<Record<string, string>>;
+  /** The raw query string without the leading `?` (may be empty). */
+  readonly rawQuery: string;
+  /** Request headers as node gives them (lower-case names). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Parsed JSON body when the request has one of JSON media type; `undefined` when there is no body. */
+  readonly body: unknown;
+  /** The request media type without parameters, lower-case (e.g. `application/json`), or undefined. */
+  readonly mediaType: string | undefined;
+}
+
+export interface ValidatedParams {
+  /** Coerced parameter values by location (numbers, booleans, arrays as the schema says). */
+  readonly path: Readonly<Record<string, unknown>>;
+  readonly query: Readonly<Record<string, unknown>>;
+  readonly header: Readonly<Record<string, unknown>>;
+}
+
+export interface RequestValidator {
+  /**
+   * Validates and coerces. Never throws for bad input: returns every violation found, with its location
+   * (`/path/id`, `/query/limit`, `/header/x-tenant`, `/body/items/0/sku`).
+   */
+  validate(input: RequestInput): { readonly ok: true; readonly params: ValidatedParams } | { readonly ok: false; readonly violations: readonly Violation[] };
+  /** True when the operation has a JSON body schema, so the gateway must read and parse the body to validate it. */
+  readonly needsJsonBody: boolean;
+}
+
+/** A problem found while loading a document: rendered by the config loader with the file and pointer. */
+export interface LoadIssue {
+  readonly file: string;
+  /** JSON pointer inside the document, e.g. `/paths/~1users~1{id}/get/parameters/0`. */
+  readonly pointer: string;
+  readonly message: string;
+}

@@ -1,0 +1,40 @@
+import { createForwardHttpStage } from '../stages/forward-http.js';
+import { createReadBodyStage } from '../stages/read-body.js';
+import { createValidateRequestStage } from '../stages/validate-request.js';
+import type { CompiledRoute, RouteDefinition, StageFactory } from './compiled-route.js';
+import type { Stage } from './context.js';
+import { compose } from './compose.js';
+
+/**
+ * THE order of the pipeline, in one place. Later issues slot their stages in here (screening, CORS, auth,
+ * rate limit, cache, transforms); a factory that returns null for a route leaves no trace in that route.
+ */
+const STAGE_ORDER: readonly { readonly name: string; readonly create: StageFactory }[] = [
+  { name: 'read-body', create: createReadBodyStage },
+  { name: 'validate-request', create: createValidateRequestStage },
+];
+
+/** Composes a route's stages once, at load. The upstream stage always ends the chain. */
+export function buildRoute(route: RouteDefinition): CompiledRoute {
+  const stages: Stage[] = [];
+  const stageNames: string[] = [];
+  for (const { name, create } of STAGE_ORDER) {
+    const stage = create(route);
+    if (stage !== null) {
+      stages.push(stage);
+      stageNames.push(name);
+    }
+  }
+  stages.push(createForwardHttpStage(route));
+  stageNames.push(`forward-${route.upstream.protocol}`);
+  const { operation } = route;
+  return Object.freeze({
+    operationId: operation.operationId,
+    method: operation.method,
+    publicTemplate: operation.publicTemplate,
+    documentFile: operation.documentFile,
+    upstreamName: route.upstream.name,
+    stageNames: Object.freeze(stageNames),
+    handle: compose(stages),
+  });
+}
