@@ -36,12 +36,12 @@ export function parseYamlFile(absPath: string, displayName: string): ParsedYaml 
     return { data: undefined, source: { lineOf: () => undefined }, issues: [{ file: displayName, pointer: '', message: reason }] };
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const issues: ConfigIssue[] = doc.errors.map((error) => ({
     file: displayName,
     pointer: '',
     line: error.linePos?.[0]?.line,
-    message: `YAML syntax: ${error.message.split('\n')[0] ?? error.message}`,
+    message: `YAML syntax: ${(error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '')}`,
   }));
   return { data: issues.length > 0 ? undefined : doc.toJS(), source: sourceMapOf(doc, lineCounter), issues };
 }
@@ -106,10 +106,13 @@ export function validateConfigData(
   const substituted = substituteEnv(data ?? {}, context.env ?? {}, envIssues);
   const issues: ConfigIssue[] = envIssues.map((issue) => issueAt(issue.path, issue.message));
 
-  const result = gatewayConfigSchema.safeParse(substituted);
+  const result = gatewayConfigSchema.safeParse(substituted, { reportInput: true });
   if (!result.success) {
     for (const zodIssue of result.error.issues) {
-      for (const { path: keys, message } of describeZodIssue(zodIssue)) issues.push(issueAt(keys, message));
+      for (const { path: keys, message } of describeZodIssue(zodIssue)) {
+        // A value left as `${NAME}` because NAME is unset fails its schema too; the env issue already says why.
+        if (!envIssues.some((envIssue) => envIssue.pointer === toPointer(keys))) issues.push(issueAt(keys, message));
+      }
     }
     throw new ConfigError(sortIssues(issues));
   }
