@@ -38,6 +38,23 @@ export function buildGateway(config: GatewayConfig, logger: Logger): Gateway {
     trustIncomingRequestId: config.requestId.trustIncoming,
   });
   let listeners: Listener[] = [];
+  let closing: Promise<number> | undefined;
+
+  async function drainAndClose(drainTimeoutMs: number): Promise<number> {
+    dispatcher.beginDrain();
+    for (const listener of listeners) listener.stopAccepting();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), drainTimeoutMs);
+    });
+    const outcome = await Promise.race([dispatcher.idle().then(() => 'idle' as const), deadline]);
+    clearTimeout(timer);
+    const cutOff = outcome === 'deadline' ? dispatcher.inFlight : 0;
+    for (const listener of listeners) listener.destroyAll();
+    await Promise.all(listeners.map((listener) => listener.closed()));
+    await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
+    return cutOff;
+  }
 
   return {
     config,
@@ -56,20 +73,9 @@ export function buildGateway(config: GatewayConfig, logger: Logger): Gateway {
       listeners = started;
       return listeners;
     },
-    async close(drainTimeoutMs = config.shutdown.drainTimeoutMs) {
-      dispatcher.beginDrain();
-      for (const listener of listeners) listener.stopAccepting();
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<'deadline'>((resolve) => {
-        timer = setTimeout(() => resolve('deadline'), drainTimeoutMs);
-      });
-      const outcome = await Promise.race([dispatcher.idle().then(() => 'idle' as const), deadline]);
-      clearTimeout(timer);
-      const cutOff = outcome === 'deadline' ? dispatcher.inFlight : 0;
-      for (const listener of listeners) listener.destroyAll();
-      await Promise.all(listeners.map((listener) => listener.closed()));
-      await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
-      return cutOff;
+    close(drainTimeoutMs = config.shutdown.drainTimeoutMs) {
+      closing ??= drainAndClose(drainTimeoutMs);
+      return closing;
     },
   };
 }

@@ -75,11 +75,6 @@ export const ERROR_CODES = {
     title: 'Bad upstream response',
     when: 'The upstream answered with something the gateway cannot relay.',
   },
-  'shutting-down': {
-    status: 503,
-    title: 'Gateway is shutting down',
-    when: 'The gateway is draining for shutdown and takes no new requests on this connection.',
-  },
   internal: {
     status: 500,
     title: 'Internal gateway error',

@@ -1,0 +1,88 @@
+// End-to-end benchmark: the users backend alone ("direct") and through the gateway, with autocannon.
+// Bounded (DURATION seconds per row, 127.0.0.1 only). Usage: npm run bench  [DURATION=10 CONNECTIONS=50]
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const duration = Math.min(Number(process.env.DURATION ?? 10), 120);
+const connections = Number(process.env.CONNECTIONS ?? 50);
+const BACKEND = 'http://127.0.0.1:9201';
+const GATEWAY = 'http://127.0.0.1:9280';
+
+function startProcess(args, readyText) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk) => {
+      seen += chunk.toString();
+      if (seen.includes(readyText)) {
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        resolve(child);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${seen}`)));
+  });
+}
+
+function cpuOf(pid) {
+  // utime + stime in clock ticks from /proc (Linux): CPU spent by the process, to compute µs per request.
+  return import('node:fs').then(({ readFileSync }) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100);
+  });
+}
+
+async function load(name, url, options, pid) {
+  await autocannon({ url, connections, duration: 2, ...options }); // warm-up: JIT, pools
+  const cpuBefore = pid === undefined ? 0 : await cpuOf(pid);
+  const result = await autocannon({ url, connections, duration, ...options });
+  const cpuAfter = pid === undefined ? 0 : await cpuOf(pid);
+  const ok = result.non2xx === 0 && result.errors === 0;
+  return {
+    name,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+    usPerReq: pid === undefined ? '-' : ((cpuAfter - cpuBefore) / result.requests.total).toFixed(1),
+    ok,
+  };
+}
+
+const body = JSON.stringify({
+  name: 'Benchmark User',
+  email: 'bench@example.com',
+  tags: Array.from({ length: 110 }, (_, i) => ['admin', 'ops', 'dev', 'sales'][i % 4]),
+});
+
+const backend = await startProcess(['bench/backend.mjs', '9201'], 'ready');
+const gateway = await startProcess(['dist/src/cli.js', 'start', 'bench/gateway.bench.yaml'], '"msg":"listening"');
+try {
+  const post = { method: 'POST', body, headers: { 'content-type': 'application/json' } };
+  const rows = [
+    await load('GET small JSON, direct', `${BACKEND}/users/42`, {}),
+    await load('GET small JSON, gateway', `${GATEWAY}/api/users/42`, {}, gateway.pid),
+    await load(`POST ${body.length} B JSON, direct`, `${BACKEND}/users`, post),
+    await load(`POST ${body.length} B JSON validated, gateway`, `${GATEWAY}/api/users`, post, gateway.pid),
+  ];
+  console.log(`\n${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}, ${new Date().toISOString()}`);
+  console.log(`autocannon, ${connections} connections, ${duration} s per row (after 2 s warm-up)\n`);
+  console.log('| scenario | req/s | p50 ms | p99 ms | errors | gateway CPU µs/req | vs direct |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const ratio = i % 2 === 1 ? (row.rps / rows[i - 1].rps).toFixed(2) : '1.00';
+    console.log(`| ${row.name} | ${row.rps} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.usPerReq} | ${ratio} |`);
+  }
+  if (rows.some((row) => !row.ok)) process.exitCode = 1;
+} finally {
+  gateway.kill('SIGTERM');
+  backend.kill('SIGTERM');
+  await Promise.all([once(gateway, 'exit'), once(backend, 'exit')]);
+}
