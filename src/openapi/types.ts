@@ -25,8 +25,10 @@ export interface RequestInput {
   readonly rawQuery: string;
   /** Request headers as node gives them (lower-case names). */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** Parsed JSON body when the request has one of JSON media type; `undefined` when there is no body. */
+  /** Parsed JSON body when the request has one of JSON media type; `undefined` when there is no body or it streams. */
   readonly body: unknown;
+  /** True when the request carries a body at all (it may be streaming to the upstream unparsed). */
+  readonly hasBody: boolean;
   /** The request media type without parameters, lower-case (e.g. `application/json`), or undefined. */
   readonly mediaType: string | undefined;
 }

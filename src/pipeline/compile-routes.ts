@@ -77,12 +77,14 @@ export function compileRoutes(config: GatewayConfig, upstreams: ReadonlyMap<stri
       router = createRouter(entries);
     } catch (error) {
       if (!(error instanceof RouteConflictError)) throw error;
-      const owners = routes.filter((route) => route.method === error.method && (route.publicTemplate === error.first || route.publicTemplate === error.second));
+      const first = error.firstValue as CompiledRoute;
+      const second = error.secondValue as CompiledRoute;
       issues.push({
-        file: owners[1]?.documentFile ?? config.file,
+        file: second.documentFile,
         pointer: '',
-        message: `${error.method} ${error.second} collides with ${error.first}` +
-          (owners.length === 2 ? ` (operations ${owners[0]?.operationId} in ${owners[0]?.documentFile} and ${owners[1]?.operationId})` : ''),
+        message:
+          `${error.method} ${error.second} (operation ${second.operationId}) collides with ${error.first} ` +
+          `(operation ${first.operationId} in ${first.documentFile}): one request would match both`,
       });
     }
   }

@@ -25,6 +25,8 @@ export interface RequestContext {
   // ---- filled by stages ----
   /** body stage: the whole body when it was read (JSON to validate, or a GET/DELETE body to re-frame). */
   body: Buffer | undefined;
+  /** body stage: whether the request has a body (read or streaming). */
+  hasBody: boolean;
   /** body stage: the media type without parameters, lower-case. */
   mediaType: string | undefined;
   /** body stage: the parsed JSON body when the route validates it. */

@@ -104,6 +104,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       params: lookup.params,
       startedAt,
       body: undefined,
+      hasBody: false,
       mediaType: undefined,
       json: undefined,
       validated: undefined,

@@ -29,6 +29,7 @@ export function createReadBodyStage(route: RouteDefinition): Stage | null {
       return next(ctx);
     }
     const mediaType = mediaTypeOf(req.headers['content-type']);
+    ctx.hasBody = true;
     ctx.mediaType = mediaType;
     if (accepted.length > 0 && !accepts(accepted, mediaType)) {
       throw new GatewayError(

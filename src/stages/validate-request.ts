@@ -16,6 +16,7 @@ export function createValidateRequestStage(route: RouteDefinition): Stage | null
       rawQuery: ctx.rawQuery,
       headers: ctx.req.headers,
       body: ctx.json,
+      hasBody: ctx.hasBody,
       mediaType: ctx.mediaType,
     });
     if (!result.ok) {

@@ -111,6 +111,7 @@ describe('createRouter', () => {
     expect(conflict.message).toContain('/a/{x}');
     expect(conflict.message).toContain('/a/{y}');
     expect([conflict.method, conflict.first, conflict.second]).toEqual(['GET', '/a/{x}', '/a/{y}']);
+    expect([conflict.firstValue, conflict.secondValue]).toEqual(['GET /a/{x}', 'GET /a/{y}']);
     expect(() => createRouter([r('GET', '/f/{a}.{b}'), r('GET', '/f/{c}.{d}')])).toThrow(RouteConflictError);
     expect(() => createRouter([r('GET', '/a/{x}'), r('POST', '/a/{y}'), r('GET', '/a/{x}.json')])).not.toThrow();
   });
