@@ -58,7 +58,7 @@ async function load(name, url, options, pid) {
 const body = JSON.stringify({
   name: 'Benchmark User',
   email: 'bench@example.com',
-  tags: Array.from({ length: 110 }, (_, i) => ['admin', 'ops', 'dev', 'sales'][i % 4]),
+  tags: Array.from({ length: 140 }, (_, i) => ['admin', 'ops', 'dev', 'sales'][i % 4]),
 });
 
 const backend = await startProcess(['bench/backend.mjs', '9201'], 'ready');

@@ -5,7 +5,7 @@ import { ConfigError, formatIssues } from './config/config-error.js';
 import { configJsonSchema } from './config/json-schema.js';
 import { loadConfig, type GatewayConfig } from './config/load-config.js';
 import { startDemoBackends, printDemoExamples } from './demo/demo.js';
-import { createLogger } from './observability/logger.js';
+import { createLogger, flushLogger } from './observability/logger.js';
 import { formatRouteTable } from './pipeline/route-table.js';
 
 const USAGE = `usage: gateway <command> [config] [options]
@@ -89,6 +89,9 @@ async function start(configPath: string, demo: boolean): Promise<number> {
   for (const listener of listeners) {
     logger.info({ listener: listener.name, protocol: listener.protocol, address: `${listener.host}:${listener.port}` }, 'listening');
   }
+  await flushLogger(logger);
+  // Log lines are batched (see createLogger); a quiet gateway still shows them within a second.
+  setInterval(() => logger.flush(), 1_000).unref();
   if (demo) printDemoExamples(listeners, config as GatewayConfig);
 
   return new Promise<number>((resolve) => {
@@ -103,6 +106,7 @@ async function start(configPath: string, demo: boolean): Promise<number> {
       void gateway.close().then(async (cutOff) => {
         await demoBackends?.close();
         logger.info({ cutOff }, 'stopped');
+        await flushLogger(logger);
         resolve(0);
       });
     };

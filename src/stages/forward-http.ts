@@ -53,6 +53,7 @@ export function createForwardHttpStage(route: RouteDefinition): Stage {
       method: ctx.method,
       path: buildPath(ctx.params, ctx.rawQuery),
       body: ctx.body,
+      streamBody: ctx.hasBody && ctx.body === undefined,
       headerOps,
       timeoutMs,
       requestId: ctx.requestId,

@@ -23,6 +23,8 @@ export interface ForwardRequest {
    * Forwarded with an exact Content-Length. When undefined the client's body (if any) is streamed.
    */
   readonly body: Buffer | undefined;
+  /** True when the client's body is still unread and must stream to the upstream (never with `body`). */
+  readonly streamBody: boolean;
   readonly headerOps: HeaderOps | undefined;
   /** Time from sending the request until response headers arrive, after which the body streams. */
   readonly timeoutMs: number;

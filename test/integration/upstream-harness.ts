@@ -55,6 +55,7 @@ function createHandler(upstream: HttpUpstream, options: HarnessOptions, outcomes
         method,
         path: req.url ?? '/',
         body,
+        streamBody: body === undefined && hasBody(req),
         headerOps: options.headerOps,
         timeoutMs: options.timeoutMs ?? 5_000,
         requestId,

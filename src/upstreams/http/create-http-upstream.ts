@@ -28,6 +28,8 @@ import {
   type UpstreamResponse,
 } from './exchange.js';
 import { createH2SessionPool, type H2SessionPool } from './h2-session-pool.js';
+import { createFastPool, forwardFast } from './http1-fast-path.js';
+import type { Pool } from 'undici';
 import { prepareUpstreamHeaders } from './request-headers.js';
 import { createHttp1Agent, loadTlsMaterial, parseTarget, type UpstreamTarget } from './targets.js';
 import { badResponseError, brokenResponseError, connectionError, headersTimeoutError } from './upstream-errors.js';
@@ -88,6 +90,8 @@ interface PreparedTarget {
   /** HTTP/2: the session pool, and the host as a URL wants it (IPv6 in brackets) for http2-wrapper. */
   readonly pool: H2SessionPool | undefined;
   readonly urlHostname: string;
+  /** HTTP/1.1: the undici pool of the fast path (exchanges whose body is absent or buffered). */
+  readonly fastPool: Pool | undefined;
 }
 
 /** Options of {@link createHttpUpstream}. */
@@ -129,10 +133,11 @@ class ProxyHttpUpstream implements HttpUpstream {
           connectMs: config.timeouts.connectMs,
           tls,
         });
-        return { target, agent: undefined, client: http, pool, urlHostname };
+        return { target, agent: undefined, client: http, pool, urlHostname, fastPool: undefined };
       }
       const agent = createHttp1Agent(target, config, tls);
-      return { target, agent, client: target.secure ? https : http, pool: undefined, urlHostname };
+      const fastPool = createFastPool(target, config, tls);
+      return { target, agent, client: target.secure ? https : http, pool: undefined, urlHostname, fastPool };
     });
     this.#webOptions = {
       proxyName: options.proxyName ?? 'protogate',
@@ -142,6 +147,10 @@ class ProxyHttpUpstream implements HttpUpstream {
   }
 
   async forward(request: ForwardRequest): Promise<ForwardResult> {
+    if (!request.streamBody && !this.#http2) {
+      const prepared = this.#pick();
+      return forwardFast(prepared.fastPool as Pool, prepared.target, this.name, this.#webOptions.proxyName, request);
+    }
     const exchange = new Exchange(request, this.#http2);
     (request.req as ClientRequestLike & ExchangeCarrier)[kExchange] = exchange;
     try {
@@ -162,6 +171,7 @@ class ProxyHttpUpstream implements HttpUpstream {
     const closing: Promise<void>[] = [];
     for (const prepared of this.#targets) {
       prepared.agent?.destroy();
+      if (prepared.fastPool !== undefined) closing.push(prepared.fastPool.destroy());
       if (prepared.pool !== undefined) closing.push(prepared.pool.close());
     }
     await Promise.all(closing);
