@@ -1,5 +1,5 @@
 import type { GatewayConfig } from './config/load-config.js';
-import type { Logger } from './observability/logger.js';
+import type { Logging } from './observability/logger.js';
 import type { CompiledRoute } from './pipeline/compiled-route.js';
 import { compileRoutes } from './pipeline/compile-routes.js';
 import { createDispatcher, type Dispatcher } from './server/dispatch.js';
@@ -24,7 +24,7 @@ export interface Gateway {
 /**
  * Compiles config into a gateway: every mistake is found here (ConfigError), before anything listens.
  */
-export function buildGateway(config: GatewayConfig, logger: Logger): Gateway {
+export function buildGateway(config: GatewayConfig, logging: Logging): Gateway {
   const upstreams = new Map<string, HttpUpstream>();
   for (const [name, upstreamConfig] of Object.entries(config.upstreams)) {
     upstreams.set(name, createHttpUpstream(name, upstreamConfig, { baseDir: config.baseDir, proxyName: 'protogate' }));
@@ -32,8 +32,8 @@ export function buildGateway(config: GatewayConfig, logger: Logger): Gateway {
   const { router, routes } = compileRoutes(config, upstreams);
   const dispatcher = createDispatcher({
     router,
-    logger,
-    accessLog: config.logging.accessLog,
+    logger: logging.logger,
+    accessLog: logging.accessLog,
     requestIdHeader: config.requestId.header,
     trustIncomingRequestId: config.requestId.trustIncoming,
   });

@@ -5,7 +5,7 @@ import { ConfigError, formatIssues } from './config/config-error.js';
 import { configJsonSchema } from './config/json-schema.js';
 import { loadConfig, type GatewayConfig } from './config/load-config.js';
 import { startDemoBackends, printDemoExamples } from './demo/demo.js';
-import { createLogger, flushLogger } from './observability/logger.js';
+import { createLogging, flushLogger } from './observability/logger.js';
 import { formatRouteTable } from './pipeline/route-table.js';
 
 const USAGE = `usage: gateway <command> [config] [options]
@@ -45,15 +45,14 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
       return 0;
     case 'validate': {
-      const logger = createLogger('silent');
-      const gateway = withConfigErrors(() => buildGateway(loadConfig(configPath), logger));
+      const gateway = withConfigErrors(() => buildGateway(loadConfig(configPath), createLogging('silent', false)));
       if (gateway === undefined) return 1;
       await gateway.close(0);
       process.stdout.write(`${configPath}: ok (${gateway.routes.length} routes)\n`);
       return 0;
     }
     case 'routes': {
-      const gateway = withConfigErrors(() => buildGateway(loadConfig(configPath), createLogger('silent')));
+      const gateway = withConfigErrors(() => buildGateway(loadConfig(configPath), createLogging('silent', false)));
       if (gateway === undefined) return 1;
       process.stdout.write(formatRouteTable(gateway.routes));
       await gateway.close(0);
@@ -70,9 +69,10 @@ async function main(argv: string[]): Promise<number> {
 async function start(configPath: string, demo: boolean): Promise<number> {
   const config = withConfigErrors(() => loadConfig(configPath));
   if (config === undefined) return 1;
-  const logger = createLogger(config.logging.level);
+  const logging = createLogging(config.logging.level, config.logging.accessLog);
+  const { logger } = logging;
   const demoBackends = demo ? await startDemoBackends() : undefined;
-  const gateway = withConfigErrors(() => buildGateway(config, logger));
+  const gateway = withConfigErrors(() => buildGateway(config, logging));
   if (gateway === undefined) {
     await demoBackends?.close();
     return 1;
@@ -90,7 +90,7 @@ async function start(configPath: string, demo: boolean): Promise<number> {
     logger.info({ listener: listener.name, protocol: listener.protocol, address: `${listener.host}:${listener.port}` }, 'listening');
   }
   await flushLogger(logger);
-  // Log lines are batched (see createLogger); a quiet gateway still shows them within a second.
+  // Log lines are batched (see createLogging); a quiet gateway still shows them within a second.
   setInterval(() => logger.flush(), 1_000).unref();
   if (demo) printDemoExamples(listeners, config as GatewayConfig);
 

@@ -19,8 +19,8 @@ export interface RequestContext {
   readonly rawQuery: string;
   readonly route: CompiledRoute;
   readonly params: PathParams;
-  /** `process.hrtime.bigint()` when the dispatcher saw the request. */
-  readonly startedAt: bigint;
+  /** `performance.now()` when the dispatcher saw the request. */
+  readonly startedAt: number;
 
   // ---- filled by stages ----
   /** body stage: the whole body when it was read (JSON to validate, or a GET/DELETE body to re-frame). */

@@ -1,6 +1,8 @@
 import type { Http2ServerRequest } from 'node:http2';
+import { performance } from 'node:perf_hooks';
 import { GatewayError } from '../errors/gateway-error.js';
 import { asGatewayError, sendProblem } from '../errors/problem.js';
+import type { AccessLog } from '../observability/access-log.js';
 import type { Logger } from '../observability/logger.js';
 import type { CompiledRoute } from '../pipeline/compiled-route.js';
 import type { RequestContext } from '../pipeline/context.js';
@@ -11,7 +13,8 @@ import { requestIdFor } from './request-id.js';
 export interface DispatcherOptions {
   readonly router: Router<CompiledRoute>;
   readonly logger: Logger;
-  readonly accessLog: boolean;
+  /** Undefined when the access log is off. */
+  readonly accessLog: AccessLog | undefined;
   readonly requestIdHeader: string;
   readonly trustIncomingRequestId: boolean;
 }
@@ -37,7 +40,21 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let draining = false;
   let idleWaiters: (() => void)[] = [];
 
-  function finished(): void {
+  function finish(ctx: RequestContext | undefined, req: ClientRequestLike, res: ClientResponseLike, requestId: string, rawPath: string, startedAt: number, bytes: number): void {
+    if (accessLog !== undefined) {
+      const http2 = (req as Http2ServerRequest).stream !== undefined;
+      accessLog.write(
+        requestId,
+        req.method ?? 'GET',
+        rawPath,
+        ctx?.route.operationId,
+        res.statusCode,
+        performance.now() - startedAt,
+        ctx?.upstream,
+        bytes,
+        http2 ? 'HTTP/2' : (req as { httpVersion?: string }).httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1',
+      );
+    }
     inFlight--;
     if (inFlight === 0 && idleWaiters.length > 0) {
       const waiters = idleWaiters;
@@ -46,35 +63,31 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   }
 
+  function onRouteDone(this: RequestContext): void {
+    finish(this, this.req, this.res, this.requestId, this.rawPath, this.startedAt, this.bytesOut);
+  }
+
+  function onRouteFailed(this: RequestContext, error: unknown): void {
+    const { res, requestId } = this;
+    const problem = asGatewayError(error);
+    if (problem.code === 'internal' || res.headersSent) {
+      logger.error({ requestId, operationId: this.route.operationId, err: error }, 'request failed');
+    }
+    this.bytesOut += sendProblem(res, problem, requestId, this.method === 'HEAD');
+    finish(this, this.req, res, requestId, this.rawPath, this.startedAt, this.bytesOut);
+  }
+
   function handle(req: ClientRequestLike, res: ClientResponseLike): void {
-    const startedAt = process.hrtime.bigint();
+    const startedAt = performance.now();
     inFlight++;
     const requestId = requestIdFor(req.headers[requestIdHeader], trustIncomingRequestId);
     res.setHeader(requestIdHeader, requestId);
-    const isHttp1 = (req as Http2ServerRequest).stream === undefined;
-    if (draining && isHttp1) res.setHeader('connection', 'close');
+    if (draining && (req as Http2ServerRequest).stream === undefined) res.setHeader('connection', 'close');
 
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
-    const rawQuery = queryAt === -1 ? '' : url.slice(queryAt + 1);
     const method = req.method ?? 'GET';
-
-    const log = (route: CompiledRoute | undefined, upstream: string | undefined, bytes: number): void => {
-      if (!accessLog) return;
-      logger.info({
-        msg: 'request',
-        requestId,
-        method,
-        path: rawPath,
-        operationId: route?.operationId,
-        status: res.statusCode,
-        durationMs: Number(process.hrtime.bigint() - startedAt) / 1e6,
-        upstream,
-        bytesOut: bytes,
-        protocol: isHttp1 ? `HTTP/${(req as { httpVersion?: string }).httpVersion ?? '1.1'}` : 'HTTP/2',
-      });
-    };
 
     const lookup = router.find(method, rawPath);
     if (lookup.kind !== 'match') {
@@ -84,23 +97,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         res.end();
       } else {
         bytes = sendProblem(res, routingError(lookup, method, rawPath), requestId, method === 'HEAD');
-        // An unread body would be parsed as the next request on this connection.
-        if (isHttp1 && !(req as { complete?: boolean }).complete) req.resume();
       }
-      log(undefined, undefined, bytes);
-      finished();
+      finish(undefined, req, res, requestId, rawPath, startedAt, bytes);
       return;
     }
 
-    const route = lookup.value;
     const ctx: RequestContext = {
       req,
       res,
       requestId,
       method,
       rawPath,
-      rawQuery,
-      route,
+      rawQuery: queryAt === -1 ? '' : url.slice(queryAt + 1),
+      route: lookup.value,
       params: lookup.params,
       startedAt,
       body: undefined,
@@ -111,21 +120,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       upstream: undefined,
       bytesOut: 0,
     };
-    route.handle(ctx).then(
-      () => {
-        log(route, ctx.upstream, ctx.bytesOut);
-        finished();
-      },
-      (error: unknown) => {
-        const problem = asGatewayError(error);
-        if (problem.code === 'internal' || res.headersSent) {
-          logger.error({ requestId, operationId: route.operationId, err: error }, 'request failed');
-        }
-        ctx.bytesOut += sendProblem(res, problem, requestId, method === 'HEAD');
-        log(route, ctx.upstream, ctx.bytesOut);
-        finished();
-      },
-    );
+    ctx.route.handle(ctx).then(onRouteDone.bind(ctx), onRouteFailed.bind(ctx));
   }
 
   return {

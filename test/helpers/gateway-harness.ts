@@ -4,7 +4,7 @@ import { buildGateway, type Gateway } from '../../src/app.js';
 import { validateConfigData } from '../../src/config/load-config.js';
 import { startInventoryService } from '../../src/demo/inventory-service.js';
 import { startUsersService } from '../../src/demo/users-service.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogging } from '../../src/observability/logger.js';
 import type { Listener } from '../../src/server/listeners.js';
 import { diagnosticsApi } from './diagnostics-doc.js';
 
@@ -74,7 +74,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}, opti
     Object.assign(data.routes, h1.routes, h2.routes, dead.routes);
   }
   const config = validateConfigData(data, { file: 'test-gateway.yaml', baseDir: ROOT, env: {} });
-  const gateway = buildGateway(config, createLogger('info', sink));
+  const gateway = buildGateway(config, createLogging('info', true, sink));
   const listeners = await gateway.listen();
   const urlOf = (protocol: string): string => {
     const listener = listeners.find((item) => item.protocol === protocol);
