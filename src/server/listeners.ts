@@ -63,6 +63,15 @@ export async function startListener(
       } as http2.SecureServerOptions,
       handler,
     );
+    // The HTTP/1.1 fallback of a secure HTTP/2 server ignores these as constructor options; it reads the
+    // properties (and starts its connection checker with the interval when it begins listening).
+    Object.assign(server, {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      connectionsCheckingInterval: http1Options.connectionsCheckingInterval,
+    });
   }
 
   const sessions = new Set<http2.ServerHttp2Session>();
@@ -79,6 +88,8 @@ export async function startListener(
   if (config.protocol !== 'http1') {
     // Stream-level HTTP/2 protocol errors are answered by node with RST_STREAM; nothing to write here.
     server.on('sessionError', () => undefined);
+    const requestTimeoutMs = limits.requestTimeoutMs;
+    server.on('stream', (stream: http2.ServerHttp2Stream) => boundRequestTime(stream, requestTimeoutMs));
   }
   if (config.protocol === 'https') {
     server.on('tlsClientError', () => undefined);
@@ -110,6 +121,31 @@ export async function startListener(
     },
     closed: () => closedPromise,
   };
+}
+
+/**
+ * node:http bounds how long a client may take to send an HTTP/1.1 request; node:http2 has no such limit, so a
+ * client could trickle a request body forever. The whole request must arrive within `timeoutMs` of the stream's
+ * start (not per read): otherwise it gets a 408 problem (when nothing was answered yet) and the stream is closed.
+ */
+function boundRequestTime(stream: http2.ServerHttp2Stream, timeoutMs: number): void {
+  if (stream.endAfterHeaders) return;
+  const timer = setTimeout(onRequestTimeout, timeoutMs, stream);
+  const clear = (): void => clearTimeout(timer);
+  stream.once('end', clear);
+  stream.once('close', clear);
+}
+
+function onRequestTimeout(stream: http2.ServerHttp2Stream): void {
+  if (stream.destroyed) return;
+  if (!stream.headersSent) {
+    const spec = ERROR_CODES['request-timeout'];
+    const body = JSON.stringify({ type: problemType('request-timeout'), title: spec.title, status: spec.status, detail: spec.when });
+    stream.respond({ ':status': spec.status, 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
+    stream.end(body, () => stream.close(http2.constants.NGHTTP2_NO_ERROR));
+    return;
+  }
+  stream.close(http2.constants.NGHTTP2_CANCEL);
 }
 
 /**

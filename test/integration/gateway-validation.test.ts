@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http2 from 'node:http2';
+import tls from 'node:tls';
 import { json, rawExchange, request1 } from '../helpers/clients.js';
 import { startHarness, type Harness } from '../helpers/gateway-harness.js';
 
@@ -162,6 +164,53 @@ describe('HTTP/1.1 framing (RFC 9112) is enforced before anything is forwarded',
     const started = Date.now();
     const reply = await rawExchange(port(), 'GET /api/users/1 HTTP/1.1\r\nhost: x\r\n', 4000);
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  function tlsExchange(bytes: string): Promise<string> {
+    const port = Number(new URL(h.https).port);
+    return new Promise<string>((resolve, reject) => {
+      const socket = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] }, () => {
+        socket.write(bytes);
+      });
+      let data = '';
+      socket.on('data', (chunk: Buffer) => (data += chunk.toString('latin1')));
+      socket.on('close', () => resolve(data));
+      socket.on('error', reject);
+      setTimeout(() => socket.destroy(), 4000);
+    });
+  }
+
+  it('the TLS listener applies the header limit to HTTP/1.1 too', async () => {
+    const reply = await tlsExchange(`GET /api/users/1 HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(8000)}\r\n\r\n`);
+    expect(reply).toMatch(/^HTTP\/1\.1 431 /);
+  });
+
+  it('the TLS listener bounds slow HTTP/1.1 headers too', async () => {
+    const started = Date.now();
+    const reply = await tlsExchange('GET /api/users/1 HTTP/1.1\r\nhost: x\r\n');
+    expect(reply).toMatch(/^HTTP\/1\.1 408 /);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
+
+describe('HTTP/2 clients are bounded by total request time too', () => {
+  it('a body trickled past the request timeout gets a 408 problem and the stream is closed', async () => {
+    const session = http2.connect(h.h2c);
+    const started = Date.now();
+    const result = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const stream = session.request({ ':method': 'POST', ':path': '/api/users', 'content-type': 'application/json' });
+      stream.write('{"name":');
+      let status = 0;
+      let body = '';
+      stream.on('response', (headers) => (status = Number(headers[':status'])));
+      stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      stream.on('close', () => resolve({ status, body }));
+      stream.on('error', reject);
+    });
+    session.close();
+    expect(result.status).toBe(408);
+    expect(JSON.parse(result.body)).toMatchObject({ type: 'urn:protogate:problem:request-timeout', status: 408 });
     expect(Date.now() - started).toBeLessThan(3000);
   });
 });
