@@ -71,7 +71,13 @@ async function start(configPath: string, demo: boolean): Promise<number> {
   if (config === undefined) return 1;
   const logging = createLogging(config.logging.level, config.logging.accessLog);
   const { logger } = logging;
-  const demoBackends = demo ? await startDemoBackends() : undefined;
+  let demoBackends;
+  try {
+    demoBackends = demo ? await startDemoBackends() : undefined;
+  } catch (error) {
+    process.stderr.write(`gateway: cannot start the demo backends: ${(error as Error).message}\n`);
+    return 3;
+  }
   const gateway = withConfigErrors(() => buildGateway(config, logging));
   if (gateway === undefined) {
     await demoBackends?.close();
