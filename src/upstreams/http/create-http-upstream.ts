@@ -29,7 +29,7 @@ import {
 } from './exchange.js';
 import { createH2SessionPool, type H2SessionPool } from './h2-session-pool.js';
 import { createFastPool, forwardFast } from './http1-fast-path.js';
-import type { Pool } from 'undici';
+import type { H1ConnectionPool } from './h1/connection-pool.js';
 import { prepareUpstreamHeaders } from './request-headers.js';
 import { createHttp1Agent, loadTlsMaterial, parseTarget, type UpstreamTarget } from './targets.js';
 import { badResponseError, brokenResponseError, connectionError, headersTimeoutError } from './upstream-errors.js';
@@ -90,8 +90,8 @@ interface PreparedTarget {
   /** HTTP/2: the session pool, and the host as a URL wants it (IPv6 in brackets) for http2-wrapper. */
   readonly pool: H2SessionPool | undefined;
   readonly urlHostname: string;
-  /** HTTP/1.1: the undici pool of the fast path (exchanges whose body is absent or buffered). */
-  readonly fastPool: Pool | undefined;
+  /** HTTP/1.1: the connection pool of the fast path (exchanges whose body is absent or buffered). */
+  readonly fastPool: H1ConnectionPool | undefined;
 }
 
 /** Options of {@link createHttpUpstream}. */
@@ -149,7 +149,7 @@ class ProxyHttpUpstream implements HttpUpstream {
   async forward(request: ForwardRequest): Promise<ForwardResult> {
     if (!request.streamBody && !this.#http2) {
       const prepared = this.#pick();
-      return forwardFast(prepared.fastPool as Pool, prepared.target, this.name, this.#webOptions.proxyName, request);
+      return forwardFast(prepared.fastPool as H1ConnectionPool, prepared.target, this.name, this.#webOptions.proxyName, request);
     }
     const exchange = new Exchange(request, this.#http2);
     (request.req as ClientRequestLike & ExchangeCarrier)[kExchange] = exchange;
@@ -171,7 +171,7 @@ class ProxyHttpUpstream implements HttpUpstream {
     const closing: Promise<void>[] = [];
     for (const prepared of this.#targets) {
       prepared.agent?.destroy();
-      if (prepared.fastPool !== undefined) closing.push(prepared.fastPool.destroy());
+      if (prepared.fastPool !== undefined) closing.push(prepared.fastPool.close());
       if (prepared.pool !== undefined) closing.push(prepared.pool.close());
     }
     await Promise.all(closing);

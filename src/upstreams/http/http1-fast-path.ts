@@ -1,19 +1,22 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { isIPv6 } from 'node:net';
-import { Pool, type Dispatcher } from 'undici';
 import type { DeepReadonly } from '../../config/deep-freeze.js';
 import type { UpstreamConfig } from '../../config/schema.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { abortResponse } from '../../errors/problem.js';
 import type { ClientRequestLike, ClientResponseLike, ForwardRequest, ForwardResult } from '../types.js';
 import { prepareUpstreamHeaders } from './request-headers.js';
-import { tlsClientOptions, type TlsMaterial, type UpstreamTarget } from './targets.js';
+import { sendRequest, type RequestController, type ResponseHandler } from './h1/client.js';
+import { createH1ConnectionPool, type H1ConnectionPool } from './h1/connection-pool.js';
+import { H1_BAD_RESPONSE_CODE, H1_HEADERS_TIMEOUT_CODE } from './h1/errors.js';
+import type { ResponseHeaders } from './h1/fields.js';
+import type { TlsMaterial, UpstreamTarget } from './targets.js';
 import { badResponseError, brokenResponseError, connectionError, headersTimeoutError } from './upstream-errors.js';
 
 /**
- * The lean HTTP/1.1 path: exchanges whose request body is absent or already buffered go through an undici Pool
- * (llhttp, one write per request, no ClientRequest/IncomingMessage objects) instead of http2-proxy + http.request.
- * The benchmark measured it at well under half the CPU per request (bench/RESULTS.md). Streamed uploads and HTTP/2
+ * The lean HTTP/1.1 path: exchanges whose request body is absent or already buffered go through our own HTTP/1.1
+ * client (h1/: a keep-alive pool over `net`/`tls` sockets, one write per request, an incremental RFC 9112 parser, no
+ * ClientRequest/IncomingMessage objects) instead of http2-proxy + http.request. Streamed uploads and HTTP/2
  * upstreams keep the http2-proxy path. Both paths share the header rules in request-headers.ts.
  */
 
@@ -34,15 +37,18 @@ const HOP_BY_HOP = new Set([
   'http2-settings',
 ]);
 
-export function createFastPool(target: UpstreamTarget, config: DeepReadonly<UpstreamConfig>, tls: TlsMaterial | undefined): Pool {
-  return new Pool(target.origin, {
-    connections: config.pool.maxConnections,
-    pipelining: 1,
+/** The fast path's connection pool for one HTTP/1.1 target. */
+export function createFastPool(
+  target: UpstreamTarget,
+  config: DeepReadonly<UpstreamConfig>,
+  tls: TlsMaterial | undefined,
+): H1ConnectionPool {
+  return createH1ConnectionPool(target, {
+    maxConnections: config.pool.maxConnections,
+    connectMs: config.timeouts.connectMs,
     // Shorter than node's default server keep-alive (5 s) so we close idle sockets before a backend does.
-    keepAliveTimeout: 4_000,
-    connect: target.secure
-      ? { timeout: config.timeouts.connectMs, ...tlsClientOptions(tls) }
-      : { timeout: config.timeouts.connectMs },
+    idleTimeoutMs: 4_000,
+    tls,
   });
 }
 
@@ -103,13 +109,13 @@ function relayableHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
 const kFast = Symbol('protogate.fastExchange');
 type Carrier = ClientResponseLike & { [kFast]?: FastExchange };
 
-/** One exchange over the undici pool: relays the response as it arrives, with backpressure both ways. */
-class FastExchange implements Dispatcher.DispatchHandler {
+/** One exchange over the HTTP/1.1 pool: relays the response as it arrives, with backpressure both ways. */
+class FastExchange implements ResponseHandler {
   readonly #request: ForwardRequest;
   readonly #upstream: string;
   readonly #resolve: (result: ForwardResult) => void;
   readonly #reject: (error: GatewayError) => void;
-  #controller: Dispatcher.DispatchController | undefined;
+  #controller: RequestController | undefined;
   #status = 0;
   #bytes = 0;
   #settled = false;
@@ -122,14 +128,14 @@ class FastExchange implements Dispatcher.DispatchHandler {
     this.#reject = reject;
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
+  onRequestStart(controller: RequestController): void {
     this.#controller = controller;
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+  onResponseStart(controller: RequestController, statusCode: number, headers: ResponseHeaders): void {
     if (statusCode < 200) return; // 1xx interim responses are not relayed
     const res = this.#request.res as ServerResponse;
-    const relayed = relayableHeaders(headers);
+    const relayed = relayableHeaders(headers as IncomingHttpHeaders);
     try {
       res.writeHead(statusCode, relayed as OutgoingHttpHeaders);
     } catch (error) {
@@ -140,7 +146,7 @@ class FastExchange implements Dispatcher.DispatchHandler {
     this.#status = statusCode;
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: RequestController, chunk: Buffer): void {
     this.#bytes += chunk.length;
     const res = this.#request.res as ServerResponse & Carrier;
     if (!res.write(chunk)) {
@@ -149,7 +155,7 @@ class FastExchange implements Dispatcher.DispatchHandler {
     }
   }
 
-  onResponseEnd(_controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+  onResponseEnd(_controller: RequestController, trailers: ResponseHeaders): void {
     if (this.#settled) return;
     this.#settled = true;
     const res = this.#request.res as ServerResponse;
@@ -162,7 +168,7 @@ class FastExchange implements Dispatcher.DispatchHandler {
     this.#resolve({ status: this.#status, bytes: this.#bytes });
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onResponseError(_controller: RequestController | undefined, error: Error): void {
     if (this.#settled) return;
     this.#settled = true;
     const { res } = this.#request;
@@ -182,9 +188,10 @@ class FastExchange implements Dispatcher.DispatchHandler {
       return;
     }
     const code = (error as { code?: string }).code;
-    if (code === 'UND_ERR_HEADERS_TIMEOUT') this.#reject(headersTimeoutError(this.#upstream, this.#request.timeoutMs));
-    else if (code === 'UND_ERR_CONNECT_TIMEOUT') this.#reject(new GatewayError('upstream-timeout', `upstream "${this.#upstream}" did not accept a connection in time`, { cause: error }));
-    else if (code === 'UND_ERR_SOCKET') this.#reject(new GatewayError('upstream-unavailable', `upstream "${this.#upstream}" closed the connection before answering`, { cause: error }));
+    if (code === H1_HEADERS_TIMEOUT_CODE) this.#reject(headersTimeoutError(this.#upstream, this.#request.timeoutMs));
+    // A malformed response head (RFC 9112): nothing was relayed, answer 502 upstream-bad-response.
+    else if (code === H1_BAD_RESPONSE_CODE) this.#reject(badResponseError(this.#upstream, error));
+    // Connect refused / timed out, socket closed before the head, pool closed: see connectionError.
     else this.#reject(connectionError(this.#upstream, error));
   }
 
@@ -212,7 +219,7 @@ function onClientClose(this: Carrier): void {
 
 /** The fast path for one HTTP/1.1 target. */
 export function forwardFast(
-  pool: Pool,
+  pool: H1ConnectionPool,
   target: UpstreamTarget,
   upstream: string,
   proxyName: string,
@@ -225,18 +232,24 @@ export function forwardFast(
     const exchange = new FastExchange(request, upstream, resolve, reject);
     (res as Carrier)[kFast] = exchange;
     res.once('close', onClientClose);
-    pool.dispatch(
-      {
-        origin: target.origin,
-        method: request.method as Dispatcher.HttpMethod,
-        path: request.path,
-        headers: headers as Record<string, string | string[]>,
-        body: request.body !== undefined && request.body.length > 0 ? request.body : null,
-        headersTimeout: request.timeoutMs,
-        // Idle time between body chunks once the response has started; the route timeout bounds the head only.
-        bodyTimeout: Math.max(request.timeoutMs, 30_000),
-      },
-      exchange,
-    );
+    try {
+      sendRequest(
+        pool,
+        {
+          method: request.method,
+          path: request.path,
+          headers: headers as Record<string, string | string[] | undefined>,
+          authority: target.authority,
+          body: request.body !== undefined && request.body.length > 0 ? request.body : null,
+          headersTimeoutMs: request.timeoutMs,
+          // Idle time between body chunks once the response has started; the route timeout bounds the head only.
+          bodyTimeoutMs: Math.max(request.timeoutMs, 30_000),
+        },
+        exchange,
+      );
+    } catch (error) {
+      // The request could not be serialised safely (header injection guard): nothing was sent.
+      exchange.onResponseError(undefined, error instanceof Error ? error : new Error(String(error)));
+    }
   });
 }

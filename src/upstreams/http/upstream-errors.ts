@@ -1,5 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error.js';
 import { NO_H2_CODE, POOL_CLOSED_CODE } from './h2-session-pool.js';
+import { H1_POOL_CLOSED_CODE, H1_SOCKET_CLOSED_CODE } from './h1/errors.js';
 import { CONNECT_TIMEOUT_CODE } from './targets.js';
 
 /**
@@ -19,6 +20,8 @@ const CLOSED_CODES = new Set([
   'ERR_HTTP2_INVALID_SESSION',
   'ERR_HTTP2_ERROR',
   'ERR_STREAM_PREMATURE_CLOSE',
+  // Our HTTP/1.1 client: EOF before the response head (a kept-alive socket that went stale is retried first).
+  H1_SOCKET_CLOSED_CODE,
 ]);
 const TLS_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -67,7 +70,7 @@ export function connectionError(upstream: string, error: unknown): GatewayError 
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') {
     return new GatewayError('upstream-unavailable', `upstream "${upstream}" is unreachable`, cause);
   }
-  if (code === POOL_CLOSED_CODE) {
+  if (code === POOL_CLOSED_CODE || code === H1_POOL_CLOSED_CODE) {
     return new GatewayError('upstream-unavailable', `upstream "${upstream}" is shut down`, cause);
   }
   if (CLOSED_CODES.has(code) || (error instanceof Error && /hang up|terminated|aborted/i.test(error.message))) {
