@@ -5,7 +5,7 @@ import { ConfigError, formatIssues } from './config/config-error.js';
 import { configJsonSchema } from './config/json-schema.js';
 import { loadConfig, type GatewayConfig } from './config/load-config.js';
 import { startDemoBackends, printDemoExamples } from './demo/demo.js';
-import { createLogging, flushLogger } from './observability/logger.js';
+import { createLogging, flushLogging } from './observability/logger.js';
 import { formatRouteTable } from './pipeline/route-table.js';
 
 const USAGE = `usage: gateway <command> [config] [options]
@@ -95,9 +95,9 @@ async function start(configPath: string, demo: boolean): Promise<number> {
   for (const listener of listeners) {
     logger.info({ listener: listener.name, protocol: listener.protocol, address: `${listener.host}:${listener.port}` }, 'listening');
   }
-  await flushLogger(logger);
+  await flushLogging(logging);
   // Log lines are batched (see createLogging); a quiet gateway still shows them within a second.
-  setInterval(() => logger.flush(), 1_000).unref();
+  setInterval(() => void flushLogging(logging), 1_000).unref();
   if (demo) printDemoExamples(listeners, config as GatewayConfig);
 
   return new Promise<number>((resolve) => {
@@ -112,7 +112,7 @@ async function start(configPath: string, demo: boolean): Promise<number> {
       void gateway.close().then(async (cutOff) => {
         await demoBackends?.close();
         logger.info({ cutOff }, 'stopped');
-        await flushLogger(logger);
+        await flushLogging(logging);
         resolve(0);
       });
     };

@@ -57,6 +57,7 @@ describe('routing', () => {
   it('generates a request id when none (or an unsafe one) is sent, and propagates it upstream', async () => {
     const res = await request1(`${h.http1}/api/users/42`, { headers: { 'x-request-id': 'bad id with spaces' } });
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    await new Promise((resolve) => setImmediate(resolve)); // access lines are handed over once per loop turn
     const line = h.logs.find((entry) => entry.requestId === res.headers['x-request-id']);
     expect(line).toMatchObject({ msg: 'request', method: 'GET', path: '/api/users/42', operationId: 'getUser', status: 200, upstream: 'users' });
     expect(typeof line?.durationMs).toBe('number');

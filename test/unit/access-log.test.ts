@@ -6,6 +6,10 @@ it('writes one pino-shaped JSON line per request, escaping what the client contr
   const log = createAccessLog({ write: (line: string) => lines.push(line) }, 'protogate');
   log.write('r-1', 'GET', '/api/"x"\\\n', 'getUser', 200, 1.23456, 'users', 88, 'HTTP/1.1');
   log.write('r-2', 'GET', '/nope', undefined, 404, 0.5, undefined, 120, 'HTTP/2');
+  expect(lines).toHaveLength(0); // handed over once per event-loop turn
+  log.flush();
+  expect(lines).toHaveLength(1);
+  lines.splice(0, 1, ...(lines[0] as string).split(/(?<=\n)/));
   expect(lines).toHaveLength(2);
   expect(lines.every((line) => line.endsWith('}\n') && !line.slice(0, -1).includes('\n'))).toBe(true);
   const first = JSON.parse(lines[0] as string) as Record<string, unknown>;
