@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { measureLatency } from './latency.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const duration = Math.min(Number(process.env.DURATION ?? 10), 120);
@@ -80,7 +81,16 @@ try {
     const ratio = i % 2 === 1 ? (row.rps / rows[i - 1].rps).toFixed(2) : '1.00';
     console.log(`| ${row.name} | ${row.rps} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.usPerReq} | ${ratio} |`);
   }
-  if (rows.some((row) => !row.ok)) process.exitCode = 1;
+  const rate = Number(process.env.RATE ?? 2000);
+  const direct = await measureLatency(`${BACKEND}/users/42`, { rate, seconds: duration, connections });
+  const through = await measureLatency(`${GATEWAY}/api/users/42`, { rate, seconds: duration, connections });
+  console.log(`\nopen-loop latency at ${rate} req/s over up to ${connections} connections, ${duration} s (ms):\n`);
+  console.log('| route | p50 | p99 | errors |');
+  console.log('| --- | --- | --- | --- |');
+  console.log(`| GET small JSON, direct | ${direct.p50.toFixed(3)} | ${direct.p99.toFixed(3)} | ${direct.errors} |`);
+  console.log(`| GET small JSON, gateway | ${through.p50.toFixed(3)} | ${through.p99.toFixed(3)} | ${through.errors} |`);
+  console.log(`| added by the gateway | ${(through.p50 - direct.p50).toFixed(3)} | ${(through.p99 - direct.p99).toFixed(3)} | |`);
+  if (rows.some((row) => !row.ok) || direct.errors + through.errors > 0) process.exitCode = 1;
 } finally {
   gateway.kill('SIGTERM');
   backend.kill('SIGTERM');
