@@ -92,7 +92,7 @@ export const routePolicySchema = z
     upstream: z.string().min(1).optional().describe('upstream name; defaults to the OpenAPI document\'s upstream'),
     path: z
       .string()
-      .startsWith('/')
+      .regex(/^\//, 'must start with "/"')
       .optional()
       .describe('upstream path template; {param} placeholders take the route\'s path parameters. Default: the route\'s own path'),
     timeoutMs: positiveMs.optional(),
