@@ -29,9 +29,9 @@ export function buildGateway(config: GatewayConfig, logging: Logging): Gateway {
   for (const [name, upstreamConfig] of Object.entries(config.upstreams)) {
     upstreams.set(name, createHttpUpstream(name, upstreamConfig, { baseDir: config.baseDir, proxyName: 'protogate' }));
   }
-  const { router, routes } = compileRoutes(config, upstreams);
+  const { routeSets, routes } = compileRoutes(config, upstreams);
   const dispatcher = createDispatcher({
-    router,
+    routeSets,
     logger: logging.logger,
     accessLog: logging.accessLog,
     requestIdHeader: config.requestId.header,

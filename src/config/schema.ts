@@ -108,6 +108,21 @@ export const routePolicySchema = z
   })
   .strict();
 
+export const profileSchema = z
+  .object({
+    select: z
+      .object({
+        header: z.object({ name: headerName, value: z.string() }).strict().optional(),
+        host: z.string().min(1).optional().describe('the request\'s Host / :authority without port'),
+        pathPrefix: z.string().regex(/^\/[^?#]*[^/]$/, 'expected a prefix like "/m" (leading "/", no trailing "/")').optional().describe('stripped before routing'),
+        listener: z.string().min(1).optional().describe('name of a listener'),
+      })
+      .strict()
+      .refine((select) => Object.values(select).some((value) => value !== undefined), 'expected at least one selector: header, host, pathPrefix or listener'),
+    operations: z.array(z.string().min(1)).optional().describe('the operations this profile serves (default: all); others are 404 here'),
+  })
+  .strict();
+
 export const openapiEntrySchema = z
   .object({
     file: z.string().min(1),
@@ -149,6 +164,11 @@ export const gatewayConfigSchema = z
     mappings: z.array(z.string().min(1)).default([]).describe('mapping files (declarative transforms); see mappings/'),
     upstreams: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'expected a name of letters, digits, _ and -'), upstreamSchema),
     routes: z.record(z.string(), routePolicySchema).default({}),
+    profiles: z
+      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'expected a name of letters, digits, _ and -'), profileSchema)
+      .default({})
+      .describe('Backend-for-Frontend profiles, tried in order; a request no profile selects gets the default route set'),
+    env: z.record(z.string(), z.string()).default({}).describe('constants mapping expressions read as env.NAME'),
   })
   .strict();
 
@@ -158,3 +178,4 @@ export type ListenerConfig = z.output<typeof listenerSchema>;
 export type LimitsConfig = z.output<typeof limitsSchema>;
 export type UpstreamConfig = z.output<typeof upstreamSchema>;
 export type RoutePolicy = z.output<typeof routePolicySchema>;
+export type ProfileConfig = z.output<typeof profileSchema>;

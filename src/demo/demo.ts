@@ -1,27 +1,32 @@
 import type { GatewayConfig } from '../config/load-config.js';
 import type { Listener } from '../server/listeners.js';
+import type { DemoService } from './demo-http.js';
+import { startCartService } from './cart-service.js';
 import { startInventoryService } from './inventory-service.js';
 import { startUsersService } from './users-service.js';
 
 /** Ports the bundled gateway.yaml points its demo upstreams at. */
-export const DEMO_PORTS = { users: 9101, inventory: 9102 } as const;
+export const DEMO_PORTS = { users: 9101, inventory: 9102, carts: 9103 } as const;
 
 export interface DemoBackends {
   close(): Promise<void>;
 }
 
-/** Starts the demo backends in this process: users over HTTP/1.1, inventory over HTTP/2 cleartext. */
+/** Starts the demo backends in this process: users and carts over HTTP/1.1, inventory over HTTP/2 cleartext. */
 export async function startDemoBackends(host = '127.0.0.1'): Promise<DemoBackends> {
-  const users = await startUsersService({ host, port: DEMO_PORTS.users });
-  const inventory = await startInventoryService({ host, port: DEMO_PORTS.inventory }).catch(async (error: unknown) => {
-    await users.close();
-    throw error;
-  });
-  return {
-    async close() {
-      await Promise.all([users.close(), inventory.close()]);
-    },
+  const started: DemoService[] = [];
+  const close = async (): Promise<void> => {
+    await Promise.all(started.map((service) => service.close()));
   };
+  try {
+    started.push(await startUsersService({ host, port: DEMO_PORTS.users }));
+    started.push(await startInventoryService({ host, port: DEMO_PORTS.inventory }));
+    started.push(await startCartService({ host, port: DEMO_PORTS.carts }));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { close };
 }
 
 /** Example requests that work against the demo, one per kind of thing the gateway does. */

@@ -5,6 +5,7 @@ import {
   methodNotAllowed,
   notFound,
   parseUrl,
+  readJsonObject,
   segmentAfter,
   sendJson,
   type DemoRequest,
@@ -41,6 +42,8 @@ const ITEMS: readonly Item[] = Array.from({ length: 50 }, (_value, index) => dem
  *
  * - `GET /items/{sku}` → 200 `{"sku":"SKU-1","name":"Steel Widget","stock":12,"priceCents":1999}` (SKU-1…SKU-50), else 404
  * - `GET /items?inStock=true|false` → `{"items":[...]}` (all items without the parameter)
+ * - `POST /items:batchGet` with `{"skus":["SKU-1","SKU-9"]}` → `{"items":[...]}` in request order, each SKU once,
+ *   unknown SKUs left out (the AIP-231 batch-get shape); at most {@link MAX_BATCH} SKUs, else 400
  * - `GET /health` → `{"status":"ok"}`, plus the `/_test/` endpoints (see test-endpoints.ts).
  */
 export async function startInventoryService(opts: {
@@ -65,8 +68,19 @@ export async function startInventoryService(opts: {
   return listen(server, opts, stats, opts.tls === undefined ? 'http' : 'https');
 }
 
+/** Largest `skus` list `POST /items:batchGet` accepts. */
+export const MAX_BATCH = 100;
+
 function route(req: DemoRequest, res: DemoResponse, url: URL): void {
   const path = url.pathname;
+  if (path === '/items:batchGet') {
+    if (req.method !== 'POST') {
+      req.resume();
+      return methodNotAllowed(res, 'POST');
+    }
+    void batchGet(req, res);
+    return;
+  }
   req.resume();
   if (path === '/health') return sendJson(res, 200, { status: 'ok' });
   const isRead = req.method === 'GET' || req.method === 'HEAD';
@@ -80,10 +94,29 @@ function route(req: DemoRequest, res: DemoResponse, url: URL): void {
   const sku = segmentAfter(path, '/items/');
   if (sku !== undefined) {
     if (!isRead) return methodNotAllowed(res, 'GET, HEAD');
-    const match = /^SKU-([1-9][0-9]*)$/.exec(sku);
-    const n = match === null ? 0 : Number(match[1]);
-    const item = n >= 1 && n <= ITEMS.length ? ITEMS[n - 1] : undefined;
+    const item = findItem(sku);
     return item === undefined ? notFound(res) : sendJson(res, 200, item);
   }
   notFound(res);
+}
+
+function findItem(sku: string): Item | undefined {
+  const match = /^SKU-([1-9][0-9]*)$/.exec(sku);
+  const n = match === null ? 0 : Number(match[1]);
+  return n >= 1 && n <= ITEMS.length ? ITEMS[n - 1] : undefined;
+}
+
+async function batchGet(req: DemoRequest, res: DemoResponse): Promise<void> {
+  const input = await readJsonObject(req);
+  const skus = input?.skus;
+  if (!Array.isArray(skus) || !skus.every((sku) => typeof sku === 'string') || skus.length > MAX_BATCH) {
+    sendJson(res, 400, { error: `expected a JSON object {"skus": [string, ...]} with at most ${MAX_BATCH} SKUs` });
+    return;
+  }
+  const items: Item[] = [];
+  for (const sku of new Set(skus as string[])) {
+    const item = findItem(sku);
+    if (item !== undefined) items.push(item);
+  }
+  sendJson(res, 200, { items });
 }

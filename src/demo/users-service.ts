@@ -39,6 +39,17 @@ export function demoUser(id: number): User {
   return { id: String(id), name: `${first} ${last}`, email, tags };
 }
 
+const RECOMMENDATIONS_SUFFIX = '/recommendations';
+
+/** How long the recommendations of every 10th user (10, 20, …) take: longer than a sensible optional-step timeout. */
+export const SLOW_RECOMMENDATIONS_MS = 1_000;
+
+/** Three deterministic, distinct SKUs (of the inventory's SKU-1…SKU-50) recommended to user `id`. */
+export function demoRecommendations(id: number): string[] {
+  const base = Number.isInteger(id) && id > 0 ? id : 1;
+  return [0, 17, 34].map((offset) => `SKU-${((base * 3 + offset) % 50) + 1}`);
+}
+
 const BASE_USERS: readonly User[] = Array.from({ length: 100 }, (_value, index) => demoUser(index + 1));
 
 /**
@@ -47,6 +58,9 @@ const BASE_USERS: readonly User[] = Array.from({ length: 100 }, (_value, index) 
  * - `GET /users/{id}` → 200 user (ids 1–100 and created ones), else 404 `{"error":"not found"}`
  * - `GET /users?limit=N&tag=x[&tag=y]` → `{"items":[...],"total":n}` (users with any of the tags; limit 1–100, 20)
  * - `POST /users` (JSON `{name, email, tags?}`) → 201 user with id "101", "102", … and a `location` header
+ * - `GET /users/{id}/recommendations` → `{"userId":"42","skus":["SKU-…", …]}` (three SKUs, see
+ *   {@link demoRecommendations}); for every 10th user the recommender is slow ({@link SLOW_RECOMMENDATIONS_MS}), so
+ *   an aggregation can show an optional step timing out
  * - `GET /health` → `{"status":"ok"}`, plus the `/_test/` endpoints (see test-endpoints.ts).
  */
 export async function startUsersService(opts: { host?: string; port?: number }): Promise<DemoService> {
@@ -74,6 +88,10 @@ export async function startUsersService(opts: { host?: string; port?: number }):
       if (req.method === 'POST') return createUser(req, res);
       return methodNotAllowed(res, 'GET, HEAD, POST');
     }
+    if (path.endsWith(RECOMMENDATIONS_SUFFIX)) {
+      const owner = segmentAfter(path.slice(0, -RECOMMENDATIONS_SUFFIX.length), '/users/');
+      if (owner !== undefined) return recommendations(req, res, owner);
+    }
     const id = segmentAfter(path, '/users/');
     if (id !== undefined) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
@@ -91,6 +109,21 @@ export async function startUsersService(opts: { host?: string; port?: number }):
       if (number <= BASE_USERS.length) return BASE_USERS[number - 1];
     }
     return created.get(id);
+  }
+
+  function recommendations(req: DemoRequest, res: DemoResponse, id: string): void {
+    req.resume();
+    if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
+    const user = findUser(id);
+    if (user === undefined) return notFound(res);
+    const body = { userId: user.id, skus: demoRecommendations(Number(user.id)) };
+    if (Number(user.id) % 10 !== 0) return sendJson(res, 200, body);
+    const timer = setTimeout(() => sendJson(res, 200, body), SLOW_RECOMMENDATIONS_MS);
+    res.once('close', () => {
+      if (res.writableEnded) return;
+      clearTimeout(timer);
+      stats.cancelled++;
+    });
   }
 
   function listUsers(res: DemoResponse, url: URL): void {

@@ -75,6 +75,11 @@ export const ERROR_CODES = {
     title: 'Bad upstream response',
     when: 'The upstream answered with something the gateway cannot relay.',
   },
+  'mapping-failed': {
+    status: 502,
+    title: 'Mapping failed',
+    when: 'A mapping expression could not shape the data the upstreams returned (a value of the wrong type); the detail names the mapping file, line and expression.',
+  },
   internal: {
     status: 500,
     title: 'Internal gateway error',

@@ -9,6 +9,7 @@ import { compileRequestBody } from './request-body.js';
 import { createRequestValidator } from './request-validator.js';
 import { joinTemplate, serverBasePaths } from './servers.js';
 import type { LoadIssue, OperationSpec } from './types.js';
+import { operationSchemas } from './operation-schemas.js';
 
 /** The operation keys of a Path Item Object (OpenAPI 3.x §4.8.9.1), in the order operations are published. */
 const METHODS: readonly (readonly [string, HttpMethod])[] = [
@@ -166,6 +167,7 @@ function loadPathItem(ctx: OperationContext, documentPath: string, at: Located):
     if (issues.length > before || typeof operationId !== 'string') continue;
 
     const validator = createRequestValidator(params, body);
+    const schemas = operationSchemas(ctx.set, found.url, pointer, operation, itemParams);
     for (const base of bases) {
       ctx.operations.push(
         Object.freeze({
@@ -177,6 +179,7 @@ function loadPathItem(ctx: OperationContext, documentPath: string, at: Located):
           requestMediaTypes: Object.freeze(body?.mediaTypes ?? []),
           requestBodyRequired: body?.required === true,
           validator,
+          schemas,
         }),
       );
     }

@@ -16,6 +16,25 @@ export interface OperationSpec {
   readonly requestBodyRequired: boolean;
   /** The compiled validator for this operation. */
   readonly validator: RequestValidator;
+  /** Raw schemas, for type-checking mappings against the contract at load. */
+  readonly schemas: OperationSchemas;
+}
+
+export interface ParameterSchema {
+  readonly name: string;
+  readonly in: 'path' | 'query' | 'header';
+  readonly required: boolean;
+  readonly schema: unknown;
+}
+
+/** The JSON Schemas of an operation as written (with `$ref`s), and a resolver for those refs. */
+export interface OperationSchemas {
+  /** Schema of the JSON request body, undefined when the operation has none. */
+  readonly body: unknown;
+  readonly parameters: readonly ParameterSchema[];
+  /** JSON response schema by status key as written (`"200"`, `"4XX"`, `"default"`). */
+  readonly responses: Readonly<Record<string, unknown>>;
+  resolveRef(ref: string): unknown;
 }
 
 export interface RequestInput {

@@ -1,5 +1,6 @@
 import { createForwardHttpStage } from '../stages/forward-http.js';
 import { createReadBodyStage } from '../stages/read-body.js';
+import { createRunMappingStage } from '../stages/run-mapping.js';
 import { createValidateRequestStage } from '../stages/validate-request.js';
 import type { CompiledRoute, RouteDefinition, StageFactory } from './compiled-route.js';
 import type { Stage } from './context.js';
@@ -25,15 +26,23 @@ export function buildRoute(route: RouteDefinition): CompiledRoute {
       stageNames.push(name);
     }
   }
-  stages.push(createForwardHttpStage(route));
-  stageNames.push(`forward-${route.upstream.protocol}`);
-  const { operation } = route;
+  const { operation, mapping, upstream } = route;
+  if (mapping !== undefined) {
+    stages.push(createRunMappingStage(route, mapping));
+    stageNames.push('run-mapping');
+  } else if (upstream !== undefined) {
+    stages.push(createForwardHttpStage(route, upstream));
+    stageNames.push(`forward-${upstream.protocol}`);
+  } else {
+    throw new Error(`route ${operation.operationId} has neither a mapping nor an upstream`);
+  }
   return Object.freeze({
     operationId: operation.operationId,
+    profile: route.profile,
     method: operation.method,
     publicTemplate: operation.publicTemplate,
     documentFile: operation.documentFile,
-    upstreamName: route.upstream.name,
+    upstreamName: mapping !== undefined ? `mapping:${mapping.file}` : (upstream?.name ?? ''),
     stageNames: Object.freeze(stageNames),
     handle: compose(stages),
   });

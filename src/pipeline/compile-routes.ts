@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { ConfigError, toPointer, type ConfigIssue } from '../config/config-error.js';
 import type { GatewayConfig } from '../config/load-config.js';
+import type { ProfileConfig } from '../config/schema.js';
+import type { DeepReadonly } from '../config/deep-freeze.js';
+import { compileMapping, type CompiledMapping } from '../mapping/compile-mapping.js';
+import { loadMappingFile, type LoadedMapping } from '../mapping/load-mapping.js';
 import { loadOpenApiDocument } from '../openapi/load-document.js';
 import type { OperationSpec } from '../openapi/types.js';
 import { createRouter, RouteConflictError } from '../routing/router.js';
@@ -8,15 +12,25 @@ import type { HttpMethod, RouteEntry, Router } from '../routing/types.js';
 import type { HttpUpstream } from '../upstreams/types.js';
 import { buildRoute } from './build-route.js';
 import type { CompiledRoute } from './compiled-route.js';
+import { closest } from './closest.js';
+
+/** The routes one profile serves (the default route set has profile `""` and no selector). */
+export interface RouteSet {
+  readonly profile: string;
+  readonly select: DeepReadonly<ProfileConfig['select']> | undefined;
+  readonly router: Router<CompiledRoute>;
+}
 
 export interface CompiledRoutes {
-  readonly router: Router<CompiledRoute>;
+  /** Profiles in config order, then the default route set. */
+  readonly routeSets: readonly RouteSet[];
   readonly routes: readonly CompiledRoute[];
 }
 
 /**
- * Loads every OpenAPI document, binds each operation to its upstream and policy, composes its stages, and
- * compiles all routes into one matcher. Every cross-reference problem is collected and thrown as one ConfigError.
+ * Loads every OpenAPI document and mapping file, binds each operation (per profile) to its mapping or upstream and
+ * policy, composes its stages, and compiles each profile's routes into one matcher. Every cross-reference problem
+ * is collected and thrown as one ConfigError.
  */
 export function compileRoutes(config: GatewayConfig, upstreams: ReadonlyMap<string, HttpUpstream>): CompiledRoutes {
   const issues: ConfigIssue[] = [];
@@ -24,57 +38,107 @@ export function compileRoutes(config: GatewayConfig, upstreams: ReadonlyMap<stri
     issues.push({ file: config.file, pointer: toPointer(keys), message });
   };
 
-  const bound: { operation: OperationSpec; upstream: HttpUpstream; entryIndex: number }[] = [];
-  const operationIds = new Set<string>();
+  const operations: { operation: OperationSpec; entryIndex: number }[] = [];
   config.openapi.forEach((entry, entryIndex) => {
     const loaded = loadOpenApiDocument(path.resolve(config.baseDir, entry.file), entry.file);
     issues.push(...loaded.issues);
-    for (const operation of loaded.operations) {
-      operationIds.add(operation.operationId);
-      const upstreamName = config.routes[operation.operationId]?.upstream ?? entry.upstream;
-      if (upstreamName === undefined) {
-        configIssue(
-          ['routes', operation.operationId],
-          `operation ${operation.operationId} (${operation.method} ${operation.publicTemplate}) has no upstream: ` +
-            `set openapi/${entryIndex}/upstream or routes.${operation.operationId}.upstream`,
-        );
-        continue;
-      }
-      const upstream = upstreams.get(upstreamName);
-      if (upstream !== undefined) bound.push({ operation, upstream, entryIndex });
+    for (const operation of loaded.operations) operations.push({ operation, entryIndex });
+  });
+  const operationIds = new Set(operations.map(({ operation }) => operation.operationId));
+  const unknownOperation = (operationId: string): string => {
+    const suggestion = closest(operationId, operationIds);
+    return `no operation "${operationId}" in the OpenAPI documents` + (suggestion === undefined ? '' : `; did you mean "${suggestion}"?`);
+  };
+
+  // Mappings by profile and operationId; "" is the mapping for every profile without one of its own.
+  const mappings = new Map<string, LoadedMapping>();
+  const mappingKey = (profile: string, operationId: string): string => `${profile}\u0000${operationId}`;
+  config.mappings.forEach((file, index) => {
+    const loaded = loadMappingFile(config.baseDir, file, issues);
+    if (loaded === undefined) return;
+    const { operationId, profile = '' } = loaded.spec;
+    if (!operationIds.has(operationId)) {
+      issues.push({ file, line: loaded.source.lineOf(['operationId']), pointer: '/operationId', message: unknownOperation(operationId) });
+    } else if (profile !== '' && !(profile in config.profiles)) {
+      issues.push({ file, line: loaded.source.lineOf(['profile']), pointer: '/profile', message: `profile "${profile}" is not defined in gateway.yaml; expected one of: ${Object.keys(config.profiles).join(', ') || '(none defined)'}` });
+    } else if (mappings.has(mappingKey(profile, operationId))) {
+      configIssue(['mappings', index], `a second mapping for ${operationId}${profile === '' ? '' : ` in profile ${profile}`}`);
+    } else {
+      mappings.set(mappingKey(profile, operationId), loaded);
     }
   });
 
   for (const [operationId, policy] of Object.entries(config.routes)) {
-    if (!operationIds.has(operationId)) {
-      const suggestion = closest(operationId, operationIds);
-      configIssue(
-        ['routes', operationId],
-        `no operation "${operationId}" in the OpenAPI documents` + (suggestion === undefined ? '' : `; did you mean "${suggestion}"?`),
-      );
-    }
-    if (policy.path !== undefined) checkRewriteParams(operationId, policy.path, bound, configIssue);
+    if (!operationIds.has(operationId)) configIssue(['routes', operationId], unknownOperation(operationId));
+    if (policy.path !== undefined) checkRewriteParams(operationId, policy.path, operations, configIssue);
   }
+  for (const [name, profile] of Object.entries(config.profiles)) {
+    profile.operations?.forEach((operationId, index) => {
+      if (!operationIds.has(operationId)) configIssue(['profiles', name, 'operations', index], unknownOperation(operationId));
+    });
+    const listener = profile.select.listener;
+    if (listener !== undefined && !config.listeners.some((item) => item.name === listener)) {
+      configIssue(['profiles', name, 'select', 'listener'], `no listener named "${listener}"; expected one of: ${config.listeners.map((item) => item.name).join(', ')}`);
+    }
+  }
+
+  const compiledMappings = new Map<LoadedMapping, Map<OperationSpec, CompiledMapping | undefined>>();
+  const mappingFor = (loaded: LoadedMapping, operation: OperationSpec): CompiledMapping | undefined => {
+    let byOperation = compiledMappings.get(loaded);
+    if (byOperation === undefined) compiledMappings.set(loaded, (byOperation = new Map()));
+    if (!byOperation.has(operation)) {
+      const timeoutOf = (name: string): number => config.upstreams[name]?.timeouts.requestMs ?? 15_000;
+      byOperation.set(operation, compileMapping(loaded, operation, upstreams, timeoutOf, config.env, issues));
+    }
+    return byOperation.get(operation);
+  };
 
   const routes: CompiledRoute[] = [];
-  const entries: RouteEntry<CompiledRoute>[] = [];
-  for (const { operation, upstream } of bound) {
-    const route = buildRoute({
-      operation,
-      policy: config.routes[operation.operationId],
-      upstream,
-      limits: config.limits,
-      requestIdHeader: config.requestId.header,
-      defaultTimeoutMs: config.upstreams[upstream.name]?.timeouts.requestMs ?? 15_000,
-    });
-    routes.push(route);
-    entries.push({ method: operation.method as HttpMethod, template: operation.publicTemplate, value: route });
-  }
-
-  let router: Router<CompiledRoute> | undefined;
-  if (issues.length === 0) {
+  const routeSets: RouteSet[] = [];
+  const profiles: [string, DeepReadonly<ProfileConfig> | undefined][] = [...Object.entries(config.profiles), ['', undefined]];
+  for (const [profile, profileConfig] of profiles) {
+    const served = profileConfig?.operations === undefined ? undefined : new Set(profileConfig.operations);
+    const entries: RouteEntry<CompiledRoute>[] = [];
+    for (const { operation, entryIndex } of operations) {
+      if (served !== undefined && !served.has(operation.operationId)) continue;
+      const loaded = mappings.get(mappingKey(profile, operation.operationId)) ?? mappings.get(mappingKey('', operation.operationId));
+      const mapping = loaded === undefined ? undefined : mappingFor(loaded, operation);
+      const policy = config.routes[operation.operationId];
+      let upstream: HttpUpstream | undefined;
+      if (loaded === undefined) {
+        const upstreamName = policy?.upstream ?? config.openapi[entryIndex]?.upstream;
+        if (upstreamName === undefined) {
+          // Reported once, for the default route set.
+          if (profile === '') {
+            configIssue(
+              ['routes', operation.operationId],
+              `operation ${operation.operationId} (${operation.method} ${operation.publicTemplate}) has no upstream and no mapping: ` +
+                `set openapi/${entryIndex}/upstream or routes.${operation.operationId}.upstream, or add a mapping file`,
+            );
+          }
+          continue;
+        }
+        upstream = upstreams.get(upstreamName);
+        if (upstream === undefined) continue; // reported by the config loader
+      } else if (mapping === undefined) {
+        continue; // its problems are in `issues`
+      }
+      const route = buildRoute({
+        operation,
+        profile,
+        policy,
+        upstream,
+        mapping,
+        limits: config.limits,
+        requestIdHeader: config.requestId.header,
+        defaultTimeoutMs: upstream === undefined ? 15_000 : (config.upstreams[upstream.name]?.timeouts.requestMs ?? 15_000),
+      });
+      routes.push(route);
+      entries.push({ method: operation.method as HttpMethod, template: operation.publicTemplate, value: route });
+    }
+    if (issues.length > 0) continue;
     try {
-      router = createRouter(entries);
+      routeSets.push({ profile, select: profileConfig?.select, router: createRouter(entries) });
     } catch (error) {
       if (!(error instanceof RouteConflictError)) throw error;
       const first = error.firstValue as CompiledRoute;
@@ -88,17 +152,17 @@ export function compileRoutes(config: GatewayConfig, upstreams: ReadonlyMap<stri
       });
     }
   }
-  if (issues.length > 0 || router === undefined) throw new ConfigError(issues);
-  return { router, routes };
+  if (issues.length > 0) throw new ConfigError(issues);
+  return { routeSets, routes };
 }
 
 function checkRewriteParams(
   operationId: string,
   template: string,
-  bound: readonly { operation: OperationSpec }[],
+  operations: readonly { operation: OperationSpec }[],
   configIssue: (keys: readonly PropertyKey[], message: string) => void,
 ): void {
-  const operation = bound.find((item) => item.operation.operationId === operationId)?.operation;
+  const operation = operations.find((item) => item.operation.operationId === operationId)?.operation;
   if (operation === undefined) return;
   const available = new Set([...operation.publicTemplate.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]));
   for (const match of template.matchAll(/\{([^}]+)\}/g)) {
@@ -109,31 +173,4 @@ function checkRewriteParams(
       );
     }
   }
-}
-
-/** The known name nearest to a typo, when it is near enough to be a useful suggestion. */
-export function closest(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const distance = levenshtein(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function levenshtein(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -21,6 +21,8 @@ export interface RequestContext {
   readonly params: PathParams;
   /** `performance.now()` when the dispatcher saw the request. */
   readonly startedAt: number;
+  /** The Backend-for-Frontend profile the request was routed in (`""` for the default route set). */
+  readonly profile: string;
 
   // ---- filled by stages ----
   /** body stage: the whole body when it was read (JSON to validate, or a GET/DELETE body to re-frame). */

@@ -4,14 +4,14 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { asGatewayError, sendProblem } from '../errors/problem.js';
 import type { AccessLog } from '../observability/access-log.js';
 import type { Logger } from '../observability/logger.js';
-import type { CompiledRoute } from '../pipeline/compiled-route.js';
+import type { RouteSet } from '../pipeline/compile-routes.js';
 import type { RequestContext } from '../pipeline/context.js';
-import type { Router } from '../routing/types.js';
 import type { ClientRequestLike, ClientResponseLike } from '../upstreams/types.js';
 import { requestIdFor } from './request-id.js';
 
 export interface DispatcherOptions {
-  readonly router: Router<CompiledRoute>;
+  /** Profiles' route sets in selection order, the default route set last. */
+  readonly routeSets: readonly RouteSet[];
   readonly logger: Logger;
   /** Undefined when the access log is off. */
   readonly accessLog: AccessLog | undefined;
@@ -20,8 +20,8 @@ export interface DispatcherOptions {
 }
 
 export interface Dispatcher {
-  /** The `request` listener for every listener (HTTP/1.1 and HTTP/2 compatibility API). */
-  handle(req: ClientRequestLike, res: ClientResponseLike): void;
+  /** The `request` handler for the listener named `listener` (HTTP/1.1 and HTTP/2 compatibility API). */
+  handlerFor(listener: string): (req: ClientRequestLike, res: ClientResponseLike) => void;
   /** Requests started and not yet finished: graceful shutdown waits for this to reach zero. */
   readonly inFlight: number;
   /** From now on, HTTP/1.1 responses carry `Connection: close` so keep-alive clients move elsewhere. */
@@ -35,7 +35,9 @@ export interface Dispatcher {
  * one access log line. Nothing here depends on the route count or parses config.
  */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
-  const { router, logger, accessLog, requestIdHeader, trustIncomingRequestId } = options;
+  const { routeSets, logger, accessLog, requestIdHeader, trustIncomingRequestId } = options;
+  const defaultSet = routeSets[routeSets.length - 1] as RouteSet;
+  const hasProfiles = routeSets.length > 1;
   let inFlight = 0;
   let draining = false;
   let idleWaiters: (() => void)[] = [];
@@ -77,7 +79,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     finish(this, this.req, res, requestId, this.rawPath, this.startedAt, this.bytesOut);
   }
 
-  function handle(req: ClientRequestLike, res: ClientResponseLike): void {
+  function handle(req: ClientRequestLike, res: ClientResponseLike, listener: string): void {
     const startedAt = performance.now();
     inFlight++;
     const requestId = requestIdFor(req.headers[requestIdHeader], trustIncomingRequestId);
@@ -89,7 +91,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
     const method = req.method ?? 'GET';
 
-    const lookup = router.find(method, rawPath);
+    let routeSet = defaultSet;
+    let routedPath = rawPath;
+    if (hasProfiles) {
+      for (const candidate of routeSets) {
+        const stripped = selects(candidate, req, listener, rawPath);
+        if (stripped !== undefined) {
+          routeSet = candidate;
+          routedPath = stripped;
+          break;
+        }
+      }
+    }
+    const lookup = routeSet.router.find(method, routedPath);
     if (lookup.kind !== 'match') {
       let bytes = 0;
       if (lookup.kind === 'method-not-allowed' && method === 'OPTIONS') {
@@ -112,6 +126,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       route: lookup.value,
       params: lookup.params,
       startedAt,
+      profile: routeSet.profile,
       body: undefined,
       hasBody: false,
       mediaType: undefined,
@@ -124,7 +139,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   return {
-    handle,
+    handlerFor(listener: string) {
+      return function dispatch(req, res) {
+        handle(req, res, listener);
+      };
+    },
     get inFlight() {
       return inFlight;
     },
@@ -135,6 +154,32 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
     },
   };
+}
+
+/**
+ * Whether a route set serves this request, and the path to route it by (a profile's path prefix is stripped).
+ * The default route set (no selector) serves everything. A profile matches when any of its selectors does.
+ */
+function selects(set: RouteSet, req: ClientRequestLike, listener: string, rawPath: string): string | undefined {
+  const select = set.select;
+  if (select === undefined) return rawPath;
+  const prefix = select.pathPrefix;
+  if (prefix !== undefined && rawPath.startsWith(prefix) && (rawPath.length === prefix.length || rawPath.charCodeAt(prefix.length) === 47 /* / */)) {
+    return rawPath.length === prefix.length ? '/' : rawPath.slice(prefix.length);
+  }
+  if (select.listener !== undefined && select.listener === listener) return rawPath;
+  if (select.header !== undefined && req.headers[select.header.name.toLowerCase()] === select.header.value) return rawPath;
+  if (select.host !== undefined) {
+    const host = req.headers[':authority'] ?? req.headers.host;
+    if (typeof host === 'string' && hostWithoutPort(host) === select.host) return rawPath;
+  }
+  return undefined;
+}
+
+function hostWithoutPort(host: string): string {
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  const colon = host.lastIndexOf(':');
+  return (colon === -1 ? host : host.slice(0, colon)).toLowerCase();
 }
 
 function routingError(

@@ -36,7 +36,7 @@ export async function startListener(
   dispatcher: Dispatcher,
   baseDir: string,
 ): Promise<Listener> {
-  const handler = dispatcher.handle;
+  const handler = dispatcher.handlerFor(config.name);
   const http1Options: http.ServerOptions = {
     maxHeaderSize: limits.maxHeaderBytes,
     headersTimeout: limits.headersTimeoutMs,

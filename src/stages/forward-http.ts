@@ -1,6 +1,6 @@
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import type { RouteDefinition } from '../pipeline/compiled-route.js';
-import type { HeaderOps } from '../upstreams/types.js';
+import type { HeaderOps, HttpUpstream } from '../upstreams/types.js';
 
 /** Builds the upstream path from the route's path parameters; compiled once per route. */
 export type PathBuilder = (params: Readonly<Record<string, string>>, rawQuery: string) => string;
@@ -33,8 +33,8 @@ export function compilePathTemplate(template: string): PathBuilder {
 }
 
 /** The terminal stage for HTTP upstreams: rewrite the path, apply header rules, hand the exchange to the adapter. */
-export function createForwardHttpStage(route: RouteDefinition): Stage {
-  const { upstream, policy, operation, requestIdHeader } = route;
+export function createForwardHttpStage(route: RouteDefinition, upstream: HttpUpstream): Stage {
+  const { policy, operation, requestIdHeader } = route;
   const buildPath = compilePathTemplate(policy?.path ?? operation.documentTemplate);
   const timeoutMs = policy?.timeoutMs ?? route.defaultTimeoutMs;
   const headerOps: HeaderOps | undefined =

@@ -39,6 +39,39 @@ export interface ForwardResult {
 }
 
 /**
+ * One buffered exchange (an aggregation step): the request is fully built by the caller, the response is read whole
+ * into memory and never touches a client response.
+ */
+export interface UpstreamCall {
+  readonly method: string;
+  /** Upstream path with query string. */
+  readonly path: string;
+  /**
+   * Request headers (names in any case). Hop-by-hop and framing fields are dropped; `host` / `:authority`,
+   * `content-length` and the request id header are set by the upstream.
+   */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Sent with an exact Content-Length; undefined (or empty on GET/HEAD/DELETE/OPTIONS) sends no body. */
+  readonly body: Buffer | undefined;
+  /** Whole-exchange budget: from the call until the last response byte. */
+  readonly timeoutMs: number;
+  /** Aborting it cancels the exchange (HTTP/1.1: the connection is dropped; HTTP/2: RST_STREAM CANCEL). */
+  readonly signal?: AbortSignal | undefined;
+  /** A larger response (by Content-Length or by the bytes received) fails with `upstream-bad-response`. */
+  readonly maxResponseBytes: number;
+  readonly requestId: string;
+  readonly requestIdHeader: string;
+}
+
+/** The whole upstream response of an {@link UpstreamCall}. */
+export interface UpstreamReply {
+  readonly status: number;
+  /** Lower-case names, hop-by-hop fields and HTTP/2 pseudo-headers removed; `set-cookie` is an array. */
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  readonly body: Buffer;
+}
+
+/**
  * An HTTP upstream (HTTP/1.1 or HTTP/2). `forward` resolves once the response has been fully relayed.
  * It rejects with a GatewayError (`upstream-unavailable`, `upstream-timeout`) when nothing was sent to the client
  * yet; when the failure comes after response headers went out it aborts the client exchange itself and rejects with
@@ -48,6 +81,14 @@ export interface HttpUpstream {
   readonly name: string;
   readonly protocol: 'http1' | 'http2';
   forward(request: ForwardRequest): Promise<ForwardResult>;
+  /**
+   * One buffered exchange for aggregation steps: never touches a client response. Resolves with any HTTP status
+   * (deciding what counts as success is the caller's business). Rejects with a GatewayError whose detail names the
+   * upstream by its configured name only: `upstream-unavailable` (connect failure, connection closed early, or the
+   * call cancelled through `signal`, with the signal's reason as `cause`), `upstream-timeout` (no complete response
+   * within `timeoutMs`), `upstream-bad-response` (malformed response, or a body over `maxResponseBytes`).
+   */
+  call(request: UpstreamCall): Promise<UpstreamReply>;
   /** Closes pooled connections and sessions. */
   close(): Promise<void>;
 }

@@ -15,6 +15,8 @@ import type {
   ForwardRequest,
   ForwardResult,
   HttpUpstream,
+  UpstreamCall,
+  UpstreamReply,
 } from '../types.js';
 import {
   attachUpstream,
@@ -27,6 +29,7 @@ import {
   type UpstreamRequest,
   type UpstreamResponse,
 } from './exchange.js';
+import { callHttp1, callHttp2 } from './buffered-call.js';
 import { createH2SessionPool, type H2SessionPool } from './h2-session-pool.js';
 import { createFastPool, forwardFast } from './http1-fast-path.js';
 import type { H1ConnectionPool } from './h1/connection-pool.js';
@@ -105,7 +108,8 @@ export interface HttpUpstreamOptions {
 /**
  * Creates an HTTP/1.1 or HTTP/2 upstream over http2-proxy. TLS files are read now; no connection is opened until
  * the first request. Requests go round robin over `config.targets`; HTTP/1.1 uses one keep-alive agent per target,
- * HTTP/2 one session pool per target. See {@link HttpUpstream} for the `forward` contract.
+ * HTTP/2 one session pool per target. See {@link HttpUpstream} for the `forward` and `call` contracts; `call` (buffered
+ * exchanges for aggregation steps) uses the same pools, through buffered-call.ts.
  */
 export function createHttpUpstream(name: string, config: DeepReadonly<UpstreamConfig>, options: HttpUpstreamOptions): HttpUpstream {
   return new ProxyHttpUpstream(name, config, options);
@@ -165,6 +169,12 @@ class ProxyHttpUpstream implements HttpUpstream {
       return { status: request.res.headersSent ? exchange.status : CLIENT_CLOSED_STATUS, bytes: exchange.bytes };
     }
     return { status: exchange.status, bytes: exchange.bytes };
+  }
+
+  call(request: UpstreamCall): Promise<UpstreamReply> {
+    const prepared = this.#pick();
+    if (prepared.pool !== undefined) return callHttp2(prepared.pool, prepared.target, this.name, request);
+    return callHttp1(prepared.fastPool as H1ConnectionPool, prepared.target, this.name, request);
   }
 
   async close(): Promise<void> {

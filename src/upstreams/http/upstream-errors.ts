@@ -99,3 +99,26 @@ export function badResponseError(upstream: string, error: unknown): GatewayError
 export function brokenResponseError(upstream: string, error: unknown): GatewayError {
   return new GatewayError('upstream-unavailable', `upstream "${upstream}" broke off the response`, { cause: error });
 }
+
+/** A buffered call's response head or body violates the protocol: nothing of it is used. */
+export function malformedResponseError(upstream: string, error: unknown): GatewayError {
+  return new GatewayError('upstream-bad-response', `upstream "${upstream}" sent a malformed response`, { cause: error });
+}
+
+/** A buffered call's response is larger than the caller allows (by Content-Length or by the bytes received). */
+export function responseTooLargeError(upstream: string, maxBytes: number): GatewayError {
+  return new GatewayError('upstream-bad-response', `upstream "${upstream}" sent a response larger than ${maxBytes} bytes`);
+}
+
+/** The caller aborted a buffered call; `reason` is the signal's reason, kept for the log. */
+export function cancelledCallError(upstream: string, reason: unknown): GatewayError {
+  return new GatewayError('upstream-unavailable', `the call to upstream "${upstream}" was cancelled`, { cause: reason });
+}
+
+/** The request of a buffered call cannot be sent as built (e.g. a header value with CR or LF): nothing was sent. */
+export function invalidCallError(upstream: string, error: unknown): GatewayError {
+  // The message stays in `cause`: it may quote a header value, which can come from the client or an env secret.
+  return new GatewayError('upstream-unavailable', `the request to upstream "${upstream}" cannot be sent (invalid method, path or header)`, {
+    cause: error,
+  });
+}

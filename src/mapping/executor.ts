@@ -1,0 +1,305 @@
+import { GatewayError } from '../errors/gateway-error.js';
+import type { UpstreamCall, UpstreamReply } from '../upstreams/types.js';
+import {
+  stepBodyError,
+  stepBuildError,
+  stepCallError,
+  stepDeadlineError,
+  stepsCancelledError,
+  stepStatusError,
+  stepTimeoutError,
+} from './step-errors.js';
+import type { PlannedStep, StepPlan } from './step-plan.js';
+import {
+  DEFAULT_STEP_MAX_RESPONSE_BYTES,
+  type RequestScope,
+  type RunStepsOptions,
+  type StepRequest,
+  type StepResult,
+  type StepScope,
+  type StepsOutcome,
+} from './step-types.js';
+
+export { planSteps, StepPlanError, type PlannedStep, type StepPlan, type StepPlanIssue } from './step-plan.js';
+export {
+  DEFAULT_STEP_MAX_RESPONSE_BYTES,
+  type CompiledStep,
+  type RequestScope,
+  type RunStepsOptions,
+  type StepRequest,
+  type StepResult,
+  type StepScope,
+  type StepsOutcome,
+} from './step-types.js';
+
+/**
+ * Runs a mapping's steps for one request (issue 3, "Aggregation"). Each step starts the moment its last dependency
+ * has finished (a promise per step, not level by level), so independent steps overlap fully. Each step has its own
+ * AbortController: its timer, a failing required sibling and the client's disconnect all cancel through it.
+ */
+
+const PENDING = 0;
+const RUNNING = 1;
+const DONE = 2;
+/** Failed, timed out or skipped (optional steps only: a required one ends the run). */
+const LEFT_OUT = 3;
+
+const NO_STEPS: StepsOutcome = Object.freeze({ results: Object.freeze({}), partial: Object.freeze([]), failures: Object.freeze({}) });
+
+/**
+ * Runs the steps of `plan` with `scope` as the request's data.
+ *
+ * Resolves when every step succeeded or was left out: `results` holds the successful ones, `partial` names the
+ * optional steps left out (they failed, timed out, or depended on one that was left out; their dependents are
+ * skipped too). Rejects with a GatewayError as soon as a required step fails, naming the step: 504
+ * `upstream-timeout` ("step "cart" (upstream "carts") timed out after 500 ms"), else 502 `upstream-unavailable` or
+ * `upstream-bad-response` (status not accepted, body not JSON, call not buildable); the steps still running are
+ * cancelled. Aborting `options.signal` cancels every running step and rejects with `upstream-unavailable`.
+ */
+export function runSteps(plan: StepPlan, scope: RequestScope, options: RunStepsOptions): Promise<StepsOutcome> {
+  if (plan.steps.length === 0) return Promise.resolve(NO_STEPS);
+  return new StepRun(plan, scope, options).start();
+}
+
+/** The state of one run; arrays are indexed like `plan.steps`. */
+class StepRun {
+  readonly #plan: StepPlan;
+  readonly #scope: RequestScope;
+  readonly #options: RunStepsOptions;
+  readonly #state: Uint8Array;
+  /** Dependencies each step still waits for. */
+  readonly #waiting: Int32Array;
+  readonly #controllers: (AbortController | undefined)[];
+  readonly #timers: (NodeJS.Timeout | undefined)[];
+  /** The time budget each running step got (its timeout, or less when the deadline is nearer). */
+  readonly #budgets: Float64Array;
+  // Null prototypes: step names come from config, and `steps.__proto__` must stay a plain key.
+  readonly #results: Record<string, StepResult> = Object.create(null) as Record<string, StepResult>;
+  readonly #failures: Record<string, GatewayError> = Object.create(null) as Record<string, GatewayError>;
+  /** Steps neither done nor left out yet. */
+  #open: number;
+  #settled = false;
+  #resolve: (outcome: StepsOutcome) => void = noop;
+  #reject: (error: GatewayError) => void = noop;
+  readonly #onAbort = (): void => this.#cancelAll(stepsCancelledError(this.#options.signal?.reason));
+
+  constructor(plan: StepPlan, scope: RequestScope, options: RunStepsOptions) {
+    const count = plan.steps.length;
+    this.#plan = plan;
+    this.#scope = scope;
+    this.#options = options;
+    this.#state = new Uint8Array(count);
+    this.#waiting = new Int32Array(count);
+    for (const planned of plan.steps) this.#waiting[planned.index] = planned.dependencies.length;
+    this.#controllers = new Array<AbortController | undefined>(count);
+    this.#timers = new Array<NodeJS.Timeout | undefined>(count);
+    this.#budgets = new Float64Array(count);
+    this.#open = count;
+  }
+
+  start(): Promise<StepsOutcome> {
+    return new Promise<StepsOutcome>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      const signal = this.#options.signal;
+      if (signal?.aborted === true) {
+        this.#settled = true;
+        reject(stepsCancelledError(signal.reason));
+        return;
+      }
+      signal?.addEventListener('abort', this.#onAbort, { once: true });
+      for (const root of this.#plan.roots) this.#startStep(root);
+    });
+  }
+
+  #startStep(index: number): void {
+    if (this.#settled) return;
+    const planned = this.#plan.steps[index] as PlannedStep;
+    const step = planned.step;
+    this.#state[index] = RUNNING;
+    let budget = step.timeoutMs;
+    const deadline = this.#options.deadlineMs;
+    if (deadline !== undefined) {
+      const left = Math.floor(deadline - performance.now());
+      if (left <= 0) {
+        this.#stepFailed(index, stepDeadlineError(step));
+        return;
+      }
+      if (left < budget) budget = left;
+    }
+    const scope = this.#stepScope(planned);
+    const controller = new AbortController();
+    let call: UpstreamCall;
+    try {
+      call = this.#toCall(step.buildCall(scope), controller.signal, budget, step.maxResponseBytes);
+    } catch (error) {
+      this.#stepFailed(index, stepBuildError(step, error));
+      return;
+    }
+    this.#controllers[index] = controller;
+    this.#budgets[index] = budget;
+    this.#timers[index] = setTimeout(onStepTimer, budget, this, index);
+    step.upstream.call(call).then(
+      (reply) => this.#replied(index, reply, scope),
+      (error: unknown) => this.#callFailed(index, error),
+    );
+  }
+
+  /** Only the results of the step's own dependencies: what it may read is decided at load, not by timing. */
+  #stepScope(planned: PlannedStep): StepScope {
+    const steps = Object.create(null) as Record<string, StepResult>;
+    for (const dependency of planned.dependencies) {
+      const name = (this.#plan.steps[dependency] as PlannedStep).step.name;
+      steps[name] = this.#results[name] as StepResult;
+    }
+    return { ...this.#scope, steps };
+  }
+
+  #toCall(request: StepRequest, signal: AbortSignal, timeoutMs: number, maxResponseBytes: number | undefined): UpstreamCall {
+    const headers: Record<string, string> = { ...request.headers };
+    const value = request.body;
+    let body: Buffer | undefined;
+    if (value === undefined || Buffer.isBuffer(value)) {
+      body = value;
+    } else {
+      const text = JSON.stringify(value) as string | undefined;
+      if (text === undefined) throw new TypeError(`the body of a step request is not JSON-serialisable (${typeof value})`);
+      body = Buffer.from(text);
+      if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
+    }
+    if (!hasHeader(headers, 'accept')) headers.accept = 'application/json';
+    return {
+      method: request.method,
+      path: request.path,
+      headers,
+      body,
+      timeoutMs,
+      signal,
+      maxResponseBytes: maxResponseBytes ?? DEFAULT_STEP_MAX_RESPONSE_BYTES,
+      requestId: this.#options.requestId,
+      requestIdHeader: this.#options.requestIdHeader,
+    };
+  }
+
+  #replied(index: number, reply: UpstreamReply, scope: StepScope): void {
+    if (this.#settled || this.#state[index] !== RUNNING) return;
+    const step = (this.#plan.steps[index] as PlannedStep).step;
+    if (!step.acceptStatus(reply.status)) {
+      this.#stepFailed(index, stepStatusError(step, reply.status));
+      return;
+    }
+    let replaced: { readonly body: unknown } | undefined;
+    try {
+      replaced = step.resultBody?.(reply.status, scope);
+    } catch (error) {
+      this.#stepFailed(index, stepBuildError(step, error));
+      return;
+    }
+    let body: unknown;
+    if (replaced !== undefined) {
+      body = replaced.body;
+    } else if (reply.body.length > 0) {
+      try {
+        body = JSON.parse(reply.body.toString('utf8'));
+      } catch (error) {
+        this.#stepFailed(index, stepBodyError(step, error));
+        return;
+      }
+    }
+    this.#stepDone(index, { status: reply.status, headers: reply.headers, body });
+  }
+
+  #callFailed(index: number, error: unknown): void {
+    if (this.#settled || this.#state[index] !== RUNNING) return;
+    const step = (this.#plan.steps[index] as PlannedStep).step;
+    const timedOut = GatewayError.is(error) && error.code === 'upstream-timeout';
+    this.#stepFailed(index, timedOut ? stepTimeoutError(step, this.#budgets[index] as number, error) : stepCallError(step, error));
+  }
+
+  /** The step's own timer: fail it now, without waiting for the adapter to notice the abort. */
+  timedOut(index: number): void {
+    this.#timers[index] = undefined;
+    if (this.#settled || this.#state[index] !== RUNNING) return;
+    const step = (this.#plan.steps[index] as PlannedStep).step;
+    this.#stepFailed(index, stepTimeoutError(step, this.#budgets[index] as number));
+  }
+
+  #stepDone(index: number, result: StepResult): void {
+    const planned = this.#plan.steps[index] as PlannedStep;
+    this.#release(index, undefined);
+    this.#state[index] = DONE;
+    this.#results[planned.step.name] = result;
+    this.#open--;
+    const waiting = this.#waiting;
+    for (const dependent of planned.dependents) {
+      const left = (waiting[dependent] as number) - 1;
+      waiting[dependent] = left;
+      if (left === 0 && this.#state[dependent] === PENDING) this.#startStep(dependent);
+    }
+    if (this.#open === 0) this.#finish();
+  }
+
+  #stepFailed(index: number, error: GatewayError): void {
+    const planned = this.#plan.steps[index] as PlannedStep;
+    this.#release(index, error);
+    if (planned.step.required) {
+      this.#cancelAll(error);
+      return;
+    }
+    this.#failures[planned.step.name] = error;
+    this.#leaveOut(index);
+    if (this.#open === 0) this.#finish();
+  }
+
+  /** Leaves out an optional step and, transitively, the steps waiting for it (all optional: see planSteps). */
+  #leaveOut(index: number): void {
+    this.#state[index] = LEFT_OUT;
+    this.#open--;
+    for (const dependent of (this.#plan.steps[index] as PlannedStep).dependents) {
+      if (this.#state[dependent] === PENDING) this.#leaveOut(dependent);
+    }
+  }
+
+  /** Stops the step's timer and, when `reason` is given and the exchange may still run, cancels it. */
+  #release(index: number, reason: GatewayError | undefined): void {
+    const timer = this.#timers[index];
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      this.#timers[index] = undefined;
+    }
+    const controller = this.#controllers[index];
+    if (controller === undefined) return;
+    this.#controllers[index] = undefined;
+    if (reason !== undefined) controller.abort(reason);
+  }
+
+  #cancelAll(error: GatewayError): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#options.signal?.removeEventListener('abort', this.#onAbort);
+    for (let index = 0; index < this.#state.length; index++) {
+      if (this.#state[index] === RUNNING) this.#release(index, error);
+    }
+    this.#reject(error);
+  }
+
+  #finish(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#options.signal?.removeEventListener('abort', this.#onAbort);
+    const partial: string[] = [];
+    for (const planned of this.#plan.steps) if (this.#state[planned.index] === LEFT_OUT) partial.push(planned.step.name);
+    this.#resolve({ results: this.#results, partial, failures: this.#failures });
+  }
+}
+
+function onStepTimer(run: StepRun, index: number): void {
+  run.timedOut(index);
+}
+
+function hasHeader(headers: Record<string, string>, lowerName: string): boolean {
+  for (const name in headers) if (name.toLowerCase() === lowerName) return true;
+  return false;
+}
+
+function noop(): void {}

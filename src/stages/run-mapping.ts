@@ -1,0 +1,68 @@
+import type { ServerResponse } from 'node:http';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { CompiledMapping } from '../mapping/compile-mapping.js';
+import { runSteps } from '../mapping/executor.js';
+import type { RequestContext, Stage } from '../pipeline/context.js';
+import type { RouteDefinition } from '../pipeline/compiled-route.js';
+import { TransformRuntimeError, type Scope } from '../transform/index.js';
+
+/** Counts runtime mapping faults by mapping file; the metrics endpoint (a later issue) reads it. */
+export const mappingFaults = new Map<string, number>();
+
+/**
+ * The terminal stage of a route bound by a mapping file: runs its steps (in parallel where independent), then shapes
+ * the response from their results with the compiled templates. A runtime fault in an expression becomes a 502
+ * `mapping-failed` problem naming the mapping and the expression; it never crashes the gateway.
+ */
+export function createRunMappingStage(route: RouteDefinition, mapping: CompiledMapping): Stage {
+  const { requestIdHeader } = route;
+  const { plan, status, headers, body, file } = mapping;
+
+  return async function runMappingStage(ctx: RequestContext) {
+    const scope: { -readonly [K in keyof Scope]: Scope[K] } = {
+      path: ctx.validated?.path ?? ctx.params,
+      query: ctx.validated?.query ?? Object.fromEntries(new URLSearchParams(ctx.rawQuery)),
+      headers: ctx.req.headers,
+      body: ctx.json,
+      auth: {},
+      profile: ctx.profile,
+      steps: {},
+    };
+    const abort = new AbortController();
+    const onClose = (): void => abort.abort(new Error('client closed the connection'));
+    ctx.res.once('close', onClose);
+    try {
+      const outcome = await runSteps(plan, scope, { signal: abort.signal, requestId: ctx.requestId, requestIdHeader });
+      const results: Record<string, unknown> = {};
+      for (const [name, result] of Object.entries(outcome.results)) results[name] = result.body;
+      scope.steps = results;
+      const code = typeof status === 'number' ? status : Number(status.evaluate(scope));
+      if (!Number.isInteger(code) || code < 100 || code > 599) {
+        throw new GatewayError('mapping-failed', `mapping ${file}: the status expression gave ${String(code)}, not an HTTP status`);
+      }
+      let payload = body.evaluate(scope);
+      if (outcome.partial.length > 0 && payload !== null && typeof payload === 'object' && !Array.isArray(payload)) {
+        payload = { ...(payload as Record<string, unknown>), partial: outcome.partial };
+      }
+      const text = payload === undefined ? '' : JSON.stringify(payload);
+      const res = ctx.res as ServerResponse;
+      const extra = headers === undefined ? undefined : (headers.evaluate(scope) as Record<string, unknown> | undefined);
+      if (extra !== undefined) {
+        for (const [name, value] of Object.entries(extra)) if (value !== undefined && value !== null) res.setHeader(name, String(value));
+      }
+      if (text !== '') res.setHeader('content-type', 'application/json');
+      res.setHeader('content-length', Buffer.byteLength(text));
+      res.writeHead(code);
+      res.end(ctx.method === 'HEAD' ? undefined : text);
+      ctx.bytesOut = ctx.method === 'HEAD' ? 0 : Buffer.byteLength(text);
+    } catch (error) {
+      if (error instanceof TransformRuntimeError) {
+        mappingFaults.set(file, (mappingFaults.get(file) ?? 0) + 1);
+        throw new GatewayError('mapping-failed', `mapping ${file} line ${error.line}: \`${error.expression}\` failed: ${error.reason}.`, { cause: error });
+      }
+      throw error;
+    } finally {
+      ctx.res.off('close', onClose);
+    }
+  };
+}
