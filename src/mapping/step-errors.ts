@@ -41,7 +41,7 @@ export function stepBodyError(step: CompiledStep, cause: unknown): GatewayError 
 export function stepBuildError(step: CompiledStep, error: unknown): GatewayError {
   const transform = error instanceof Error && (error as { code?: unknown }).code === 'TRANSFORM_RUNTIME';
   const detail = transform ? `step "${step.name}" could not be built: ${error.message}` : `step "${step.name}" could not be built`;
-  return new GatewayError('upstream-bad-response', detail, { cause: error });
+  return new GatewayError(transform ? 'mapping-failed' : 'internal', detail, { cause: error });
 }
 
 /** The client went away (its request signal aborted) before the steps completed. */

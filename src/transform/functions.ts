@@ -15,7 +15,7 @@ import {
 import type { Fn } from './types.js';
 import { caseOf, nullish, toBoolean, toNumber, toText, unary, wrong } from './function-helpers.js';
 import { copyFields, isRecord, typeName, type Bag } from './values.js';
-import { FIND } from './lookup-functions.js';
+import { FIND, MULTIPLY, SUM } from './lookup-functions.js';
 
 /** What the checker knows about one argument of a call. */
 export interface ArgInfo {
@@ -267,6 +267,8 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Func
     return isRecord(v) ? Object.keys(v).length : wrong(site, 'length(', 'a string, array or object', v);
   })],
   ['find', FIND],
+  ['sum', SUM],
+  ['multiply', MULTIPLY],
   ['keys', unary('keys(object: object): array of string', 'The field names of the object, in order.', 'object', () => arrayOf(STRING), (v, site) => (isRecord(v) ? Object.keys(v) : wrong(site, 'keys(', 'an object', v)))],
   ['values', unary('values(object: object): array', 'The field values of the object, in order.', 'object', (a) => arrayOf(unionOf(...membersOf(a).flatMap((m) => (m.kind === 'object' ? [...m.properties.values(), ...(m.additional ? [m.additional] : [])] : m.kind === 'unknown' ? [UNKNOWN_SHAPE] : [])))), (v, site) => (isRecord(v) ? Object.values(v) : wrong(site, 'values(', 'an object', v)))],
 ]);

@@ -27,7 +27,7 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 describe('gateway validate / routes / config-schema', () => {
   it('validate: ok for the bundled config', async () => {
     const result = await cli(['validate', 'gateway.yaml']);
-    expect(result).toEqual({ code: 0, stdout: 'gateway.yaml: ok (6 routes)\n', stderr: '' });
+    expect(result).toEqual({ code: 0, stdout: 'gateway.yaml: ok (17 routes)\n', stderr: '' });
   });
 
   it('validate: exit 1 with every problem listed, file:line and pointer', async () => {
@@ -64,12 +64,19 @@ describe('gateway validate / routes / config-schema', () => {
     const result = await cli(['routes', 'gateway.yaml']);
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^METHOD\s+PATH\s+OPERATION\s+UPSTREAM\s+STAGES$/);
-    expect(lines).toContainEqual(expect.stringMatching(/^GET\s+\/api\/items\/\{sku\}\s+getItem\s+inventory\s+read-body → validate-request → forward-http2$/));
+    expect(lines[0]).toMatch(/^PROFILE\s+METHOD\s+PATH\s+OPERATION\s+UPSTREAM\s+STAGES$/);
     expect(lines).toContainEqual(
-      expect.stringMatching(/^POST\s+\/api\/users\s+createUser\s+users\s+read-body → validate-request → forward-http1$/),
+      expect.stringMatching(/^\(default\)\s+GET\s+\/api\/items\/\{sku\}\s+getItem\s+inventory\s+read-body → validate-request → forward-http2$/),
     );
-    expect(lines.at(-1)).toBe('6 routes');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^\(default\)\s+POST\s+\/api\/users\s+createUser\s+users\s+read-body → validate-request → forward-http1$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^mobile\s+GET\s+\/api\/cart\s+getCart\s+mapping:mappings\/cart-mobile\.yaml\s+read-body → validate-request → run-mapping$/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^web\s+GET\s+\/api\/cart\s+getCart\s+mapping:mappings\/cart\.yaml\s+/));
+    expect(lines.filter((line) => line.startsWith('mobile '))).toHaveLength(3);
+    expect(lines.at(-1)).toBe('17 routes');
   });
 
   it('config-schema: a JSON Schema generated from the zod schema', async () => {

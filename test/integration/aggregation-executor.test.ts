@@ -342,7 +342,7 @@ describe('runSteps', () => {
       throw fault;
     };
     const error = await rejection(runSteps(planSteps([step('products', inventoryUp, failing)]), {}, options));
-    expect(error.code).toBe('upstream-bad-response');
+    expect(error.code).toBe('mapping-failed');
     expect(error.detail).toBe(`step "products" could not be built: ${fault.message}`);
     const outcome = await runSteps(planSteps([step('cart', cartsUp, '/carts/1'), step('extra', inventoryUp, failing, { required: false })]), {}, options);
     expect(outcome.partial).toEqual(['extra']);
