@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, toPointer, type ConfigIssue } from './config-error.js';
 import { deepFreeze, type DeepReadonly } from './deep-freeze.js';
@@ -49,6 +49,16 @@ export function parseYamlFile(absPath: string, displayName: string): ParsedYaml 
 function sourceMapOf(doc: Document, lineCounter: LineCounter): SourceMap {
   return {
     lineOf(keys) {
+      // A field's line is its key's line (a block value starts on the next one).
+      if (keys.length > 0) {
+        const parent = doc.getIn(keys.slice(0, -1) as unknown[], true);
+        if (isMap(parent)) {
+          const last = String(keys[keys.length - 1]);
+          const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === last);
+          const offset = pair !== undefined && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+          if (offset !== undefined) return lineCounter.linePos(offset).line;
+        }
+      }
       // The node itself may not exist (a missing required field): fall back to its nearest existing parent.
       for (let depth = keys.length; depth >= 0; depth--) {
         const node = doc.getIn(keys.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;

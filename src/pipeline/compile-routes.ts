@@ -53,13 +53,19 @@ export function compileRoutes(config: GatewayConfig, upstreams: ReadonlyMap<stri
   // Mappings by profile and operationId; "" is the mapping for every profile without one of its own.
   const mappings = new Map<string, LoadedMapping>();
   const mappingKey = (profile: string, operationId: string): string => `${profile}\u0000${operationId}`;
+  let unreadableMappings = false;
   config.mappings.forEach((file, index) => {
     const loaded = loadMappingFile(config.baseDir, file, issues);
-    if (loaded === undefined) return;
+    if (loaded === undefined) {
+      unreadableMappings = true;
+      return;
+    }
     const { operationId, profile = '' } = loaded.spec;
     if (!operationIds.has(operationId)) {
+      unreadableMappings = true;
       issues.push({ file, line: loaded.source.lineOf(['operationId']), pointer: '/operationId', message: unknownOperation(operationId) });
     } else if (profile !== '' && !(profile in config.profiles)) {
+      unreadableMappings = true;
       issues.push({ file, line: loaded.source.lineOf(['profile']), pointer: '/profile', message: `profile "${profile}" is not defined in gateway.yaml; expected one of: ${Object.keys(config.profiles).join(', ') || '(none defined)'}` });
     } else if (mappings.has(mappingKey(profile, operationId))) {
       configIssue(['mappings', index], `a second mapping for ${operationId}${profile === '' ? '' : ` in profile ${profile}`}`);
@@ -108,8 +114,9 @@ export function compileRoutes(config: GatewayConfig, upstreams: ReadonlyMap<stri
       if (loaded === undefined) {
         const upstreamName = policy?.upstream ?? config.openapi[entryIndex]?.upstream;
         if (upstreamName === undefined) {
-          // Reported once, for the default route set.
-          if (profile === '') {
+          // Reported once, for the default route set; not when a mapping file could not be read (it may be the
+          // one meant for this operation, and its own problems are already listed).
+          if (profile === '' && !unreadableMappings) {
             configIssue(
               ['routes', operation.operationId],
               `operation ${operation.operationId} (${operation.method} ${operation.publicTemplate}) has no upstream and no mapping: ` +

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import path from 'node:path';
 import { buildGateway, type Gateway } from '../../src/app.js';
 import { validateConfigData } from '../../src/config/load-config.js';
+import { startCartService } from '../../src/demo/cart-service.js';
 import { startInventoryService } from '../../src/demo/inventory-service.js';
 import { startUsersService } from '../../src/demo/users-service.js';
 import { createLogging } from '../../src/observability/logger.js';
@@ -35,6 +36,7 @@ export interface Harness {
 export async function startHarness(overrides: Record<string, unknown> = {}, options: { diagnostics?: boolean } = {}): Promise<Harness> {
   const users = await startUsersService({ host: '127.0.0.1', port: 0 });
   const inventory = await startInventoryService({ host: '127.0.0.1', port: 0 });
+  const carts = await startCartService({ host: '127.0.0.1', port: 0 });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -51,11 +53,18 @@ export async function startHarness(overrides: Record<string, unknown> = {}, opti
     openapi: [
       { file: 'openapi/users.yaml', upstream: 'users' },
       { file: 'openapi/inventory.yaml', upstream: 'inventory' },
-    ],
+      { file: 'openapi/shop.yaml' },
+    ] as { file: string; upstream?: string }[],
+    mappings: ['mappings/cart.yaml', 'mappings/cart-mobile.yaml'],
+    profiles: {
+      mobile: { select: { header: { name: 'x-client', value: 'mobile' }, pathPrefix: '/m' }, operations: ['getCart', 'getUser', 'getItem'] },
+      web: { select: { header: { name: 'x-client', value: 'web' } } },
+    } as Record<string, unknown>,
     upstreams: {
       users: { protocol: 'http1', targets: [users.url], timeouts: { connectMs: 500, requestMs: 2000 } },
       inventory: { protocol: 'http2', targets: [inventory.url], timeouts: { connectMs: 500, requestMs: 2000 } },
-    },
+      carts: { protocol: 'http1', targets: [carts.url], timeouts: { connectMs: 500, requestMs: 2000 } },
+    } as Record<string, unknown>,
     routes: {
       uploadAvatar: { path: '/_test/upload', timeoutMs: 60000 },
       getUser: { headers: { add: { 'x-gateway-route': 'getUser' }, remove: ['cookie'] } },
@@ -92,7 +101,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}, opti
     inventoryUrl: inventory.url,
     async close() {
       await gateway.close(1000);
-      await Promise.all([users.close(), inventory.close()]);
+      await Promise.all([users.close(), inventory.close(), carts.close()]);
     },
   };
 }
