@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { buildGateway } from './app.js';
 import { ConfigError, formatIssues } from './config/config-error.js';
-import { configJsonSchema } from './config/json-schema.js';
+import { configJsonSchema, mappingJsonSchema } from './config/json-schema.js';
 import { loadConfig, type GatewayConfig } from './config/load-config.js';
 import { startDemoBackends, printDemoExamples } from './demo/demo.js';
 import { createLogging, flushLogging } from './observability/logger.js';
@@ -15,6 +15,7 @@ commands:
   validate [config]   load and cross-check the config; exit 1 listing every problem
   routes [config]     print the compiled route table
   config-schema       print the JSON Schema of gateway.yaml (for editors)
+  mapping-schema      print the JSON Schema of mapping files (for editors)
 
 options:
   -c, --config FILE   config file (same as the positional argument)
@@ -43,6 +44,9 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'config-schema':
       process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+      return 0;
+    case 'mapping-schema':
+      process.stdout.write(`${JSON.stringify(mappingJsonSchema(), null, 2)}\n`);
       return 0;
     case 'validate': {
       const gateway = withConfigErrors(() => buildGateway(loadConfig(configPath), createLogging('silent', false)));

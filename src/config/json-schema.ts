@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mappingFileSchema } from '../mapping/mapping-schema.js';
 import { gatewayConfigSchema } from './schema.js';
 
 /**
@@ -9,4 +10,10 @@ import { gatewayConfigSchema } from './schema.js';
 export function configJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(gatewayConfigSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return { ...schema, title: 'protogate gateway.yaml', $id: 'https://protogate.dev/schemas/gateway.schema.json' };
+}
+
+/** The JSON Schema of mapping files (`mappings/*.yaml`), generated from the loader's zod schema. */
+export function mappingJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(mappingFileSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...schema, title: 'protogate mapping file', $id: 'https://protogate.dev/schemas/mapping.schema.json' };
 }

@@ -105,6 +105,7 @@ export const routePolicySchema = z
       .strict()
       .optional(),
     validate: z.boolean().default(true),
+    validateResponses: z.boolean().optional().describe('check a mapped route\'s shaped response against its OpenAPI response schema (default: the top-level setting)'),
   })
   .strict();
 
@@ -169,6 +170,10 @@ export const gatewayConfigSchema = z
       .default({})
       .describe('Backend-for-Frontend profiles, tried in order; a request no profile selects gets the default route set'),
     env: z.record(z.string(), z.string()).default({}).describe('constants mapping expressions read as env.NAME'),
+    validateResponses: z
+      .boolean()
+      .default(false)
+      .describe('check every mapped route\'s shaped response against its OpenAPI response schema at runtime (costs CPU; the shapes are type-checked at load anyway)'),
   })
   .strict();
 

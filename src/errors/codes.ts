@@ -80,6 +80,11 @@ export const ERROR_CODES = {
     title: 'Mapping failed',
     when: 'A mapping expression could not shape the data the upstreams returned (a value of the wrong type); the detail names the mapping file, line and expression.',
   },
+  'response-validation-failed': {
+    status: 502,
+    title: 'Response validation failed',
+    when: 'With `validateResponses` on, a mapped route shaped a response that does not match its OpenAPI response schema; `errors` lists each violation.',
+  },
   internal: {
     status: 500,
     title: 'Internal gateway error',

@@ -1,5 +1,6 @@
 import { toPointer, type ConfigIssue } from '../config/config-error.js';
 import type { OperationSpec } from '../openapi/types.js';
+import { compileResponseValidator, type ResponseValidator } from '../openapi/response-validator.js';
 import {
   compileExpression,
   compileTemplate,
@@ -30,6 +31,8 @@ export interface CompiledMapping {
   readonly status: number | CompiledExpression;
   readonly headers: CompiledTemplate | undefined;
   readonly body: CompiledTemplate;
+  /** Present when `validateResponses` is on for the route and the status's response has a JSON schema. */
+  readonly validateResponse: ResponseValidator | undefined;
 }
 
 const STEP_REFERENCE = /\bsteps\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"']+)["']\s*\])/g;
@@ -46,6 +49,7 @@ export function compileMapping(
   upstreams: ReadonlyMap<string, HttpUpstream>,
   defaultTimeoutMs: (upstream: string) => number,
   env: Readonly<Record<string, string>>,
+  validateResponses: boolean,
   issues: ConfigIssue[],
 ): CompiledMapping | undefined {
   const { spec, file, source } = loaded;
@@ -176,7 +180,8 @@ export function compileMapping(
     Object.keys(response.headers).length === 0 ? undefined : attempt(() => compileTemplate(response.headers, context(['response', 'headers'], allSteps)));
 
   if (issues.length > before || plan === undefined || status === undefined || responseBody === undefined) return undefined;
-  return Object.freeze({ file, plan, status, headers: responseHeaders, body: responseBody });
+  const validateResponse = validateResponses ? compileResponseValidator(schemas, responseSchema) : undefined;
+  return Object.freeze({ file, plan, status, headers: responseHeaders, body: responseBody, validateResponse });
 }
 
 /** Expressions see `steps.<name>` as the step's decoded body; the executor keeps status and headers beside it. */

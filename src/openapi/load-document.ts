@@ -167,7 +167,7 @@ function loadPathItem(ctx: OperationContext, documentPath: string, at: Located):
     if (issues.length > before || typeof operationId !== 'string') continue;
 
     const validator = createRequestValidator(params, body);
-    const schemas = operationSchemas(ctx.set, found.url, pointer, operation, itemParams);
+    const schemas = operationSchemas(ctx.set, ctx.dialect, found.url, pointer, operation, itemParams);
     for (const base of bases) {
       ctx.operations.push(
         Object.freeze({

@@ -1,3 +1,4 @@
+import type { Dialect } from './create-ajv.js';
 import type { DocumentSet, Located } from './document-set.js';
 import { child, isRecord } from './json-pointer.js';
 import { isJsonMediaType } from './parameters.js';
@@ -10,6 +11,7 @@ import type { OperationSchemas, ParameterSchema } from './types.js';
  */
 export function operationSchemas(
   set: DocumentSet,
+  dialect: Dialect,
   url: string,
   operationPointer: string,
   operation: Record<string, unknown>,
@@ -28,6 +30,7 @@ export function operationSchemas(
     });
   }
   return Object.freeze({
+    dialect,
     body: jsonSchemaOf(set, { value: operation['requestBody'], url, pointer: child(operationPointer, 'requestBody') }),
     parameters: Object.freeze([...parameters.values()]),
     responses: Object.freeze(responseSchemas(set, url, operationPointer, operation['responses'])),

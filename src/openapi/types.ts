@@ -29,6 +29,8 @@ export interface ParameterSchema {
 
 /** The JSON Schemas of an operation as written (with `$ref`s), and a resolver for those refs. */
 export interface OperationSchemas {
+  /** The document's OpenAPI version family: its schemas are JSON Schema draft-04-ish (3.0) or 2020-12 (3.1). */
+  readonly dialect: '3.0' | '3.1';
   /** Schema of the JSON request body, undefined when the operation has none. */
   readonly body: unknown;
   readonly parameters: readonly ParameterSchema[];

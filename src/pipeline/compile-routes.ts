@@ -94,7 +94,8 @@ export function compileRoutes(config: GatewayConfig, upstreams: ReadonlyMap<stri
     if (byOperation === undefined) compiledMappings.set(loaded, (byOperation = new Map()));
     if (!byOperation.has(operation)) {
       const timeoutOf = (name: string): number => config.upstreams[name]?.timeouts.requestMs ?? 15_000;
-      byOperation.set(operation, compileMapping(loaded, operation, upstreams, timeoutOf, config.env, issues));
+      const validateResponses = config.routes[operation.operationId]?.validateResponses ?? config.validateResponses;
+      byOperation.set(operation, compileMapping(loaded, operation, upstreams, timeoutOf, config.env, validateResponses, issues));
     }
     return byOperation.get(operation);
   };

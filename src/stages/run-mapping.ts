@@ -16,7 +16,7 @@ export const mappingFaults = new Map<string, number>();
  */
 export function createRunMappingStage(route: RouteDefinition, mapping: CompiledMapping): Stage {
   const { requestIdHeader } = route;
-  const { plan, status, headers, body, file } = mapping;
+  const { plan, status, headers, body, file, validateResponse } = mapping;
 
   return async function runMappingStage(ctx: RequestContext) {
     const scope: { -readonly [K in keyof Scope]: Scope[K] } = {
@@ -43,6 +43,12 @@ export function createRunMappingStage(route: RouteDefinition, mapping: CompiledM
       let payload = body.evaluate(scope);
       if (outcome.partial.length > 0 && payload !== null && typeof payload === 'object' && !Array.isArray(payload)) {
         payload = { ...(payload as Record<string, unknown>), partial: outcome.partial };
+      }
+      if (validateResponse !== undefined) {
+        const violations = validateResponse(payload);
+        if (violations.length > 0) {
+          throw new GatewayError('response-validation-failed', `mapping ${file} shaped a response that does not match the ${code} response schema of ${route.operation.operationId}.`, { violations });
+        }
       }
       const text = payload === undefined ? '' : JSON.stringify(payload);
       const res = ctx.res as ServerResponse;

@@ -157,3 +157,58 @@ describe('runtime faults never crash', () => {
   });
 });
 
+
+describe('validateResponses', () => {
+  it('the demo mappings shape responses that match the OpenAPI response schema (checked at runtime)', async () => {
+    const own = await startHarness({ validateResponses: true });
+    try {
+      for (const [path, headers] of [
+        ['/api/cart', { 'x-user-id': '7' }],
+        ['/api/cart', { 'x-user-id': '10' }],
+        ['/api/cart', { 'x-user-id': '999' }],
+        ['/m/api/cart', { 'x-user-id': '7' }],
+      ] as const) {
+        const res = await request1(`${own.http1}${path}`, { headers });
+        expect(`${path} ${res.status}`).toBe(`${path} 200`);
+      }
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('a response that breaks the contract is a 502 listing each violation', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'protogate-mapping-'));
+    const file = path.join(dir, 'raw-cart.yaml');
+    writeFileSync(
+      file,
+      [
+        'operationId: getCart',
+        'steps:',
+        '  cart:',
+        '    upstream: carts',
+        '    http: { method: GET, path: "/carts/{userId}" }',
+        '    path: { userId: "=headers[\'x-user-id\']" }',
+        'response:',
+        '  body:',
+        '    items: "=steps.cart.items"',
+        '    totalCents: 0',
+        '',
+      ].join('\n'),
+    );
+    const own = await startHarness({ mappings: [file], profiles: {}, validateResponses: true });
+    try {
+      const res = await request1(`${own.http1}/api/cart`, { headers: { 'x-user-id': '1', 'x-request-id': 'rv-1' } });
+      expect(res.status).toBe(502);
+      expect(json(res)).toEqual({
+        type: 'urn:protogate:problem:response-validation-failed',
+        title: 'Response validation failed',
+        status: 502,
+        detail: `mapping ${file} shaped a response that does not match the 200 response schema of getCart.`,
+        instance: 'rv-1',
+        errors: [{ location: '/response/items/0/sku', message: 'is required' }],
+      });
+    } finally {
+      await own.close();
+    }
+  });
+});
