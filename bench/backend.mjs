@@ -1,6 +1,11 @@
-// The demo users service (HTTP/1.1) on its own process, for benchmarks: node bench/backend.mjs PORT
+// A demo backend on its own process, for benchmarks: node bench/backend.mjs [users|inventory|carts] PORT
+import { startCartService } from '../dist/src/demo/cart-service.js';
+import { startInventoryService } from '../dist/src/demo/inventory-service.js';
 import { startUsersService } from '../dist/src/demo/users-service.js';
 
-const port = Number(process.argv[2] ?? 9201);
-await startUsersService({ host: '127.0.0.1', port });
-process.stdout.write(`ready ${port}\n`);
+const starters = { users: startUsersService, inventory: startInventoryService, carts: startCartService };
+const [kindOrPort, maybePort] = process.argv.slice(2);
+const kind = kindOrPort in starters ? kindOrPort : 'users';
+const port = Number((kindOrPort in starters ? maybePort : kindOrPort) ?? 9201);
+await starters[kind]({ host: '127.0.0.1', port });
+process.stdout.write(`ready ${kind} ${port}\n`);

@@ -1,6 +1,7 @@
-// Open-loop latency at a fixed request rate: requests are scheduled every tick whatever the previous ones are
-// doing, and latency is measured from the scheduled time (no coordinated omission). For "added latency" rows,
-// where a closed-loop tool at saturation would only measure queueing.
+// Open-loop latency at a fixed request rate: requests are sent every millisecond tick whatever the previous ones
+// are doing (no coordinated omission), and each is timed from its send to the end of its response. For "added
+// latency" rows, where a closed-loop tool at saturation would only measure queueing. The generator shares the
+// machine, so compare the direct and gateway rows of one run rather than absolute values.
 import http from 'node:http';
 
 /** Sends `rate` requests/s for `seconds` over at most `connections` keep-alive sockets; resolves with percentiles in ms. */
@@ -9,7 +10,7 @@ export async function measureLatency(url, { rate = 2000, seconds = 5, connection
   const latencies = [];
   let errors = 0;
   let inFlight = 0;
-  const tickMs = 5;
+  const tickMs = 1;
   const perTick = rate * (tickMs / 1000);
   const total = Math.round(rate * seconds);
   let scheduled = 0;
@@ -18,7 +19,7 @@ export async function measureLatency(url, { rate = 2000, seconds = 5, connection
     const timer = setInterval(() => {
       const due = Math.min(total, Math.round(((performance.now() - start) / tickMs) * perTick));
       for (; scheduled < due; scheduled++) {
-        const at = start + (scheduled / perTick) * tickMs;
+        const at = performance.now();
         inFlight++;
         const req = http.request(url, { method, agent, headers }, (res) => {
           res.resume();

@@ -62,7 +62,9 @@ const body = JSON.stringify({
   tags: Array.from({ length: 140 }, (_, i) => ['admin', 'ops', 'dev', 'sales'][i % 4]),
 });
 
-const backend = await startProcess(['bench/backend.mjs', '9201'], 'ready');
+const backend = await startProcess(['bench/backend.mjs', 'users', '9201'], 'ready');
+const inventory = await startProcess(['bench/backend.mjs', 'inventory', '9202'], 'ready');
+const carts = await startProcess(['bench/backend.mjs', 'carts', '9203'], 'ready');
 const gateway = await startProcess(['dist/src/cli.js', 'start', 'bench/gateway.bench.yaml'], '"msg":"listening"');
 try {
   const post = { method: 'POST', body, headers: { 'content-type': 'application/json' } };
@@ -71,6 +73,7 @@ try {
     await load('GET small JSON, gateway', `${GATEWAY}/api/users/42`, {}, gateway.pid),
     await load(`POST ${body.length} B JSON, direct`, `${BACKEND}/users`, post),
     await load(`POST ${body.length} B JSON validated, gateway`, `${GATEWAY}/api/users`, post, gateway.pid),
+    await load('GET /m/api/cart: cart + batch products (2 upstreams, mapping)', `${GATEWAY}/m/api/cart`, { headers: { 'x-user-id': '7' } }, gateway.pid),
   ];
   console.log(`\n${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}, ${new Date().toISOString()}`);
   console.log(`autocannon, ${connections} connections, ${duration} s per row (after 2 s warm-up)\n`);
@@ -78,7 +81,7 @@ try {
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
-    const ratio = i % 2 === 1 ? (row.rps / rows[i - 1].rps).toFixed(2) : '1.00';
+    const ratio = i === 4 ? '-' : i % 2 === 1 ? (row.rps / rows[i - 1].rps).toFixed(2) : '1.00';
     console.log(`| ${row.name} | ${row.rps} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.usPerReq} | ${ratio} |`);
   }
   const rate = Number(process.env.RATE ?? 2000);
@@ -92,7 +95,7 @@ try {
   console.log(`| added by the gateway | ${(through.p50 - direct.p50).toFixed(3)} | ${(through.p99 - direct.p99).toFixed(3)} | |`);
   if (rows.some((row) => !row.ok) || direct.errors + through.errors > 0) process.exitCode = 1;
 } finally {
-  gateway.kill('SIGTERM');
-  backend.kill('SIGTERM');
-  await Promise.all([once(gateway, 'exit'), once(backend, 'exit')]);
+  const children = [gateway, backend, inventory, carts];
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((child) => once(child, 'exit')));
 }
