@@ -3,6 +3,7 @@ import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, Incomi
 import type { GatewayError } from '../../errors/gateway-error.js';
 import type { UpstreamCall, UpstreamReply } from '../types.js';
 import { sendRequest, type RequestController, type ResponseHandler } from './h1/client.js';
+import { HOP_BY_HOP } from './hop-by-hop.js';
 import type { H1ConnectionPool } from './h1/connection-pool.js';
 import {
   H1_BAD_RESPONSE_CODE,
@@ -31,24 +32,15 @@ import {
  * http2-proxy: nothing is relayed). One timer bounds the whole exchange, including the wait for a connection.
  */
 
-/** Hop-by-hop fields (RFC 9110 §7.6.1) and the ones framing owns; the caller's value is never sent. */
+/** Hop-by-hop fields and the ones framing owns; the caller's value is never sent. */
 const DROPPED = new Set([
-  'connection',
-  'proxy-connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'http2-settings',
+  ...HOP_BY_HOP,
   'content-length',
   // Nobody answers 100-continue for us: the body goes out with the head.
   'expect',
 ]);
 /** Hop-by-hop fields removed from a reply. */
-const REPLY_DROPPED = ['connection', 'proxy-connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'trailer'];
+const REPLY_DROPPED = HOP_BY_HOP;
 /** Methods with defined content semantics: an empty body is announced with `content-length: 0` (RFC 9110 §8.6). */
 const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /** node:http2 errors thrown by `session.request` for headers it refuses to send (nothing was sent). */

@@ -5,6 +5,7 @@ import type { UpstreamConfig } from '../../config/schema.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { abortResponse } from '../../errors/problem.js';
 import type { ClientRequestLike, ClientResponseLike, ForwardRequest, ForwardResult } from '../types.js';
+import { HOP_BY_HOP } from './hop-by-hop.js';
 import { prepareUpstreamHeaders } from './request-headers.js';
 import { sendRequest, type RequestController, type ResponseHandler } from './h1/client.js';
 import { createH1ConnectionPool, type H1ConnectionPool } from './h1/connection-pool.js';
@@ -20,22 +21,6 @@ import { badResponseError, brokenResponseError, connectionError, headersTimeoutE
  * upstreams keep the http2-proxy path. Both paths share the header rules in request-headers.ts.
  */
 
-/**
- * Hop-by-hop fields (RFC 9110 §7.6.1) plus the proxy-only ones; never forwarded in either direction. Fields named by
- * the message's own `Connection` header are removed as well.
- */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'proxy-connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'http2-settings',
-]);
 
 /** The fast path's connection pool for one HTTP/1.1 target. */
 export function createFastPool(
