@@ -138,6 +138,14 @@ export function validateConfigData(
     }
   });
   config.mappings.forEach((mapping, index) => fileMustExist(['mappings', index], mapping, 'mapping file'));
+  for (const [name, profile] of Object.entries(config.profiles)) {
+    profile.openapi?.forEach((entry, index) => {
+      fileMustExist(['profiles', name, 'openapi', index, 'file'], entry.file, 'OpenAPI document');
+      if (entry.upstream !== undefined && !(entry.upstream in config.upstreams)) {
+        issues.push(issueAt(['profiles', name, 'openapi', index, 'upstream'], unknownUpstream(entry.upstream, config)));
+      }
+    });
+  }
   config.listeners.forEach((listener, index) => {
     if (listener.tls !== undefined) {
       fileMustExist(['listeners', index, 'tls', 'cert'], listener.tls.cert, 'certificate file');

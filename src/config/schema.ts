@@ -120,7 +120,11 @@ export const profileSchema = z
       })
       .strict()
       .refine((select) => Object.values(select).some((value) => value !== undefined), 'expected at least one selector: header, host, pathPrefix or listener'),
-    operations: z.array(z.string().min(1)).optional().describe('the operations this profile serves (default: all); others are 404 here'),
+    openapi: z
+      .array(z.object({ file: z.string().min(1), upstream: z.string().min(1).optional() }).strict())
+      .optional()
+      .describe('the profile\'s own OpenAPI documents: it serves their operations instead of the top-level ones'),
+    operations: z.array(z.string().min(1)).optional().describe('the operations this profile serves (default: all of its documents); others are 404 here'),
   })
   .strict();
 

@@ -38,13 +38,22 @@ export function compileRoutes(config: GatewayConfig, upstreams: ReadonlyMap<stri
     issues.push({ file: config.file, pointer: toPointer(keys), message });
   };
 
-  const operations: { operation: OperationSpec; entryIndex: number }[] = [];
-  config.openapi.forEach((entry, entryIndex) => {
-    const loaded = loadOpenApiDocument(path.resolve(config.baseDir, entry.file), entry.file);
-    issues.push(...loaded.issues);
-    for (const operation of loaded.operations) operations.push({ operation, entryIndex });
-  });
-  const operationIds = new Set(operations.map(({ operation }) => operation.operationId));
+  type Bound = { operation: OperationSpec; upstream: string | undefined; entryAt: string };
+  const loadDocuments = (entries: readonly { file: string; upstream?: string | undefined }[], at: string): Bound[] => {
+    const bound: Bound[] = [];
+    entries.forEach((entry, index) => {
+      const loaded = loadOpenApiDocument(path.resolve(config.baseDir, entry.file), entry.file);
+      issues.push(...loaded.issues);
+      for (const operation of loaded.operations) bound.push({ operation, upstream: entry.upstream, entryAt: `${at}/${index}` });
+    });
+    return bound;
+  };
+  const operations = loadDocuments(config.openapi, 'openapi');
+  const profileOperations = new Map<string, Bound[]>();
+  for (const [name, profile] of Object.entries(config.profiles)) {
+    if (profile.openapi !== undefined) profileOperations.set(name, loadDocuments(profile.openapi, `profiles/${name}/openapi`));
+  }
+  const operationIds = new Set([...operations, ...[...profileOperations.values()].flat()].map(({ operation }) => operation.operationId));
   const unknownOperation = (operationId: string): string => {
     const suggestion = closest(operationId, operationIds);
     return `no operation "${operationId}" in the OpenAPI documents` + (suggestion === undefined ? '' : `; did you mean "${suggestion}"?`);
@@ -106,22 +115,22 @@ export function compileRoutes(config: GatewayConfig, upstreams: ReadonlyMap<stri
   for (const [profile, profileConfig] of profiles) {
     const served = profileConfig?.operations === undefined ? undefined : new Set(profileConfig.operations);
     const entries: RouteEntry<CompiledRoute>[] = [];
-    for (const { operation, entryIndex } of operations) {
+    for (const { operation, upstream: documentUpstream, entryAt } of profileOperations.get(profile) ?? operations) {
       if (served !== undefined && !served.has(operation.operationId)) continue;
       const loaded = mappings.get(mappingKey(profile, operation.operationId)) ?? mappings.get(mappingKey('', operation.operationId));
       const mapping = loaded === undefined ? undefined : mappingFor(loaded, operation);
       const policy = config.routes[operation.operationId];
       let upstream: HttpUpstream | undefined;
       if (loaded === undefined) {
-        const upstreamName = policy?.upstream ?? config.openapi[entryIndex]?.upstream;
+        const upstreamName = policy?.upstream ?? documentUpstream;
         if (upstreamName === undefined) {
-          // Reported once, for the default route set; not when a mapping file could not be read (it may be the
-          // one meant for this operation, and its own problems are already listed).
-          if (profile === '' && !unreadableMappings) {
+          // Reported once per document entry (the default route set, or the profile owning the document); not when
+          // a mapping file could not be read (it may be the one meant for this operation, already reported).
+          if ((profile === '' || profileOperations.has(profile)) && !unreadableMappings) {
             configIssue(
               ['routes', operation.operationId],
               `operation ${operation.operationId} (${operation.method} ${operation.publicTemplate}) has no upstream and no mapping: ` +
-                `set openapi/${entryIndex}/upstream or routes.${operation.operationId}.upstream, or add a mapping file`,
+                `set ${entryAt}/upstream or routes.${operation.operationId}.upstream, or add a mapping file`,
             );
           }
           continue;

@@ -117,6 +117,33 @@ describe('Backend-for-Frontend profiles', () => {
   });
 });
 
+describe('a profile with its own OpenAPI document', () => {
+  it('serves that contract instead of the top-level one', async () => {
+    const own = await startHarness({
+      mappings: ['mappings/cart.yaml'],
+      profiles: {
+        partner: {
+          select: { header: { name: 'x-client', value: 'partner' } },
+          openapi: [{ file: 'test/fixtures/openapi/partner.yaml', upstream: 'users' }],
+        },
+      },
+    });
+    try {
+      const partner = { 'x-client': 'partner' };
+      const user = await request1(`${own.http1}/partner/users/42`, { headers: partner });
+      expect(user.status).toBe(200);
+      expect(json(user)).toMatchObject({ id: '42', name: 'Ada Lovelace' });
+      expect((await request1(`${own.http1}/api/users/42`, { headers: partner })).status).toBe(404);
+      expect((await request1(`${own.http1}/partner/users/42`)).status).toBe(404);
+      expect(json(await request1(`${own.http1}/partner/users/x`, { headers: partner })).errors).toEqual([
+        { location: '/path/id', message: 'must match pattern "^[0-9]+$"' },
+      ]);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('runtime faults never crash', () => {
   it('a value of the wrong type gives a 502 problem naming the mapping and expression', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'protogate-mapping-'));
