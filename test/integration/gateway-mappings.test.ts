@@ -44,6 +44,7 @@ describe('aggregation: GET /api/cart = cart, then one batch product call, plus o
     const res = await request1(`${h.http1}/api/cart`, { headers: { 'x-user-id': '7' } });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json');
+    expect(res.headers['x-cart-items']).toBe('4');
     expect(json(res)).toEqual(user7Rich);
   });
 
@@ -184,6 +185,37 @@ describe('runtime faults never crash', () => {
   });
 });
 
+
+describe('status mapping the other way round', () => {
+  it('a status expression turns an upstream 200 with an empty list into a 404', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'protogate-mapping-'));
+    const file = path.join(dir, 'cart-or-404.yaml');
+    writeFileSync(
+      file,
+      [
+        'operationId: getCart',
+        'steps:',
+        '  cart:',
+        '    upstream: carts',
+        '    http: { method: GET, path: "/carts/{userId}" }',
+        '    path: { userId: "=headers[\'x-user-id\']" }',
+        'response:',
+        '  status: "=length(steps.cart.items) == 0 ? 404 : 200"',
+        '  body:',
+        '    items: "=steps.cart.items"',
+        '    totalCents: 0',
+        '',
+      ].join('\n'),
+    );
+    const own = await startHarness({ mappings: [file], profiles: {} });
+    try {
+      expect((await request1(`${own.http1}/api/cart`, { headers: { 'x-user-id': '25' } })).status).toBe(404); // empty cart
+      expect((await request1(`${own.http1}/api/cart`, { headers: { 'x-user-id': '1' } })).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+});
 
 describe('validateResponses', () => {
   it('the demo mappings shape responses that match the OpenAPI response schema (checked at runtime)', async () => {
