@@ -48,6 +48,13 @@ export function toNumber(value: unknown, site: CallSite): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'string') {
+    // Fast path for the common case, text starting with a digit 1-9: it can carry no radix prefix and is not blank,
+    // so only finiteness is left to check (and saves the regular expression and trim on every call).
+    const c = value.charCodeAt(0);
+    if (c >= 49 && c <= 57) {
+      const n = Number(value);
+      if (Number.isFinite(n)) return n;
+    }
     // Decimal text only: Number('') is 0 and Number('0x1f') is 31, both surprising in a mapping.
     const n = Number(value);
     if (Number.isFinite(n) && value.trim() !== '' && !RADIX_PREFIX.test(value)) return n;

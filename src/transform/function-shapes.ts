@@ -1,9 +1,10 @@
 import { didYouMean } from './errors.js';
+import type { FieldCopy } from './field-copies.js';
 import type { ArgInfo, CallSite, FunctionSpec, ParamKind } from './functions.js';
 import { RESERVED_KEYS } from './paths.js';
 import { membersOf, objectOf, OPEN_OBJECT, UNKNOWN_SHAPE, unionOf, type ObjectShape, type Shape } from './shape.js';
 import type { Fn } from './types.js';
-import { isRecord, typeName, type Bag } from './values.js';
+import { isRecord, typeName } from './values.js';
 
 type Renames = ReadonlyMap<string, string>;
 
@@ -72,13 +73,14 @@ export function mergeShape(shapes: readonly Shape[]): Shape {
 }
 
 type ShapeFn = (shape: Shape, names: readonly string[], renames: Renames) => Shape;
-type Run = (source: Bag, names: readonly string[], renames: Renames) => Bag;
+/** Builds, once per call site, the copy for the site's field names (known at load). */
+type MakeCopy = (names: readonly string[], renames: Renames) => FieldCopy;
 
 /**
  * `pick` / `omit` / `rename`: an object and field names known at load (quoted literals, or a literal object of
  * renames). The names are checked against the object's shape, so a typo is a load error with a suggestion.
  */
-export function objectResult(signature: string, description: string, rest: ParamKind, shapeOf: ShapeFn, run: Run): FunctionSpec {
+export function objectResult(signature: string, description: string, rest: ParamKind, shapeOf: ShapeFn, makeCopy: MakeCopy): FunctionSpec {
   const fname = signature.slice(0, signature.indexOf('('));
   const renaming = rest === 'object';
   const namesOf = (infos: readonly ArgInfo[]): { names: string[]; renames: Map<string, string>; bad: number[] } => {
@@ -126,11 +128,12 @@ export function objectResult(signature: string, description: string, rest: Param
     make(args: readonly Fn[], site: CallSite, infos: readonly ArgInfo[]): Fn {
       const object = args[0] as Fn;
       const { names, renames } = namesOf(infos);
+      const copy = makeCopy(names, renames);
       return (s, it) => {
         const v = object(s, it);
         if (v === undefined || v === null) return v;
         if (!isRecord(v)) return site.fail(`${fname}() expects an object, got ${typeName(v)}`);
-        return run(v, names, renames);
+        return copy(v);
       };
     },
   };

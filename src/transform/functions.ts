@@ -16,6 +16,7 @@ import type { Fn } from './types.js';
 import { caseOf, nullish, toBoolean, toNumber, toText, unary, wrong } from './function-helpers.js';
 import { copyFields, isRecord, typeName, type Bag } from './values.js';
 import { FIND, MULTIPLY, SUM } from './lookup-functions.js';
+import { omitCopy, pickCopy, renameCopy } from './field-copies.js';
 
 /** What the checker knows about one argument of a call. */
 export interface ArgInfo {
@@ -215,13 +216,9 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Func
       },
     },
   ],
-  ['pick', objectResult('pick(object: object, ...names: string): object', 'A new object with only the named fields (names are quoted literals).', 'name', pickShape, (source, names) => {
-    const out: Bag = {};
-    for (const key of names) if (Object.hasOwn(source, key) && source[key] !== undefined) out[key] = source[key];
-    return out;
-  })],
-  ['omit', objectResult('omit(object: object, ...names: string): object', 'A copy of the object without the named fields (names are quoted literals).', 'name', omitShape, (source, names) => copyFields({}, source, new Set(names)))],
-  ['rename', objectResult('rename(object: object, renames: { old: "new", … }): object', 'A copy of the object with fields renamed; the renames are a literal object of old name → new name.', 'object', renameShape, (source, _names, renames) => copyFields({}, source, undefined, renames))],
+  ['pick', objectResult('pick(object: object, ...names: string): object', 'A new object with only the named fields (names are quoted literals).', 'name', pickShape, pickCopy)],
+  ['omit', objectResult('omit(object: object, ...names: string): object', 'A copy of the object without the named fields (names are quoted literals).', 'name', omitShape, omitCopy)],
+  ['rename', objectResult('rename(object: object, renames: { old: "new", … }): object', 'A copy of the object with fields renamed; the renames are a literal object of old name → new name.', 'object', renameShape, (_names, renames) => renameCopy(renames))],
   [
     'merge',
     {
