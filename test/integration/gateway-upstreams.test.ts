@@ -56,6 +56,11 @@ describe.each(['h1', 'h2'])('upstream faults over %s', (prefix) => {
     expect(echoed.headers['x-forwarded-proto']).toBe('http');
     expect(echoed.headers['x-forwarded-host']).toBe(new URL(h.http1).host);
     expect(echoed.headers['x-request-id']).toBe('fwd-1');
+    expect(echoed.headers.via).toBe('1.1 protogate');
+    if (prefix === 'h1') {
+      // RFC 7239 §4: a node or host with a port is not a token, so it is quoted.
+      expect(echoed.headers.forwarded).toMatch(/^by="127\.0\.0\.1:\d+";for="127\.0\.0\.1:\d+";proto=http;host="127\.0\.0\.1:\d+"$/);
+    }
   });
 });
 

@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { isIPv6 } from 'node:net';
 import type { DeepReadonly } from '../../config/deep-freeze.js';
 import type { UpstreamConfig } from '../../config/schema.js';
 import { GatewayError } from '../../errors/gateway-error.js';
@@ -70,8 +69,11 @@ function proxiedHeaders(req: ClientRequestLike, proxyName: string): OutgoingHttp
 }
 
 function node(address: string | undefined, port: number | undefined): string {
-  const text = address === undefined ? 'unknown' : isIPv6(address) ? `[${address}]` : address;
-  if (port === undefined && !isIPv6(address ?? '')) return text;
+  // Socket addresses and Host values are never malformed here; a colon is what marks an IPv6 literal (net.isIPv6's
+  // full regex showed up in profiles). A Host with a port ("example.com:8080") is quoted, as RFC 7239 requires.
+  const ipv6 = address !== undefined && port !== undefined && address.includes(':');
+  const text = address === undefined ? 'unknown' : ipv6 ? `[${address}]` : address;
+  if (port === undefined && !(address ?? '').includes(':')) return text;
   return `"${port === undefined ? text : `${text}:${port}`}"`;
 }
 
