@@ -131,6 +131,15 @@ describe('streaming without buffering', () => {
   }, 60_000);
 });
 
+describe('an HTTP/2 client streaming a body to an HTTP/1.1 upstream', () => {
+  it('arrives whole and in order (the h2 stream is re-framed as HTTP/1.1)', async () => {
+    const body = 'x'.repeat(1_000_000) + 'end';
+    const res = await request2(h.h2c, '/h1/upload', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body });
+    expect(res.status).toBe(200);
+    expect(json(res)).toEqual({ bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') });
+  });
+});
+
 describe('graceful shutdown', () => {
   it('lets an in-flight request finish, refuses new connections, then closes', async () => {
     const own = await startHarness({ shutdown: { drainTimeoutMs: 3000 } }, { diagnostics: true });
