@@ -16,6 +16,8 @@ export const mappingFaults = new Map<string, number>();
  */
 export function createRunMappingStage(route: RouteDefinition, mapping: CompiledMapping): Stage {
   const { requestIdHeader } = route;
+  // `routes.<operationId>.timeoutMs` bounds the whole aggregation: no step starts or runs past it.
+  const routeTimeoutMs = route.policy?.timeoutMs;
   const { plan, status, headers, body, file, validateResponse } = mapping;
 
   return async function runMappingStage(ctx: RequestContext) {
@@ -32,7 +34,12 @@ export function createRunMappingStage(route: RouteDefinition, mapping: CompiledM
     const onClose = (): void => abort.abort(new Error('client closed the connection'));
     ctx.res.once('close', onClose);
     try {
-      const outcome = await runSteps(plan, scope, { signal: abort.signal, requestId: ctx.requestId, requestIdHeader });
+      const outcome = await runSteps(plan, scope, {
+        signal: abort.signal,
+        requestId: ctx.requestId,
+        requestIdHeader,
+        deadlineMs: routeTimeoutMs === undefined ? undefined : ctx.startedAt + routeTimeoutMs,
+      });
       const results: Record<string, unknown> = {};
       for (const [name, result] of Object.entries(outcome.results)) results[name] = result.body;
       scope.steps = results;

@@ -33,7 +33,10 @@ export interface Harness {
  * The demo gateway on port 0 with three listeners (HTTP/1.1, h2c, TLS with ALPN), in front of the real demo
  * backends, also on port 0. `overrides` is merged over the config data (shallowly, per top-level key).
  */
-export async function startHarness(overrides: Record<string, unknown> = {}, options: { diagnostics?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  overrides: Record<string, unknown> = {},
+  options: { diagnostics?: boolean; upstreams?: Record<string, unknown> } = {},
+): Promise<Harness> {
   const users = await startUsersService({ host: '127.0.0.1', port: 0 });
   const inventory = await startInventoryService({ host: '127.0.0.1', port: 0 });
   const carts = await startCartService({ host: '127.0.0.1', port: 0 });
@@ -71,6 +74,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}, opti
     },
     ...overrides,
   };
+  if (options.upstreams !== undefined) Object.assign(data.upstreams, options.upstreams);
   if (options.diagnostics === true) {
     // /h1/* and /h2/* reach the backends' /_test/* endpoints over HTTP/1.1 and HTTP/2; /dead/* an unreachable upstream.
     const h1 = diagnosticsApi('h1');

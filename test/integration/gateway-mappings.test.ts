@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,33 @@ describe('aggregation: GET /api/cart = cart, then one batch product call, plus o
     const res = await request1(`${h.http1}/api/cart`);
     expect(res.status).toBe(400);
     expect(json(res).errors).toEqual([{ location: '/header/x-user-id', message: 'is required' }]);
+  });
+});
+
+describe('the route timeout bounds the whole aggregation', () => {
+  it('a required step still running at the route deadline fails the request with 504 naming it', async () => {
+    // A cart service that takes 400 ms; the step's own timeout (1 s) is longer than the route's 150 ms.
+    const slow = http.createServer((_req, res) => {
+      setTimeout(() => res.end(JSON.stringify({ userId: '7', items: [] })), 400);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const port = (slow.address() as import('node:net').AddressInfo).port;
+    const own = await startHarness(
+      { routes: { getCart: { timeoutMs: 150 } } },
+      { upstreams: { carts: { protocol: 'http1', targets: [`http://127.0.0.1:${port}`] } } },
+    );
+    try {
+      const started = Date.now();
+      const res = await request1(`${own.http1}/api/cart`, { headers: { 'x-user-id': '7' } });
+      expect(res.status).toBe(504);
+      expect(json(res)).toMatchObject({ type: 'urn:protogate:problem:upstream-timeout' });
+      expect(String(json(res).detail)).toMatch(/^step "cart" \(upstream "carts"\) timed out after 1[0-9]{2} ms$/);
+      expect(Date.now() - started).toBeLessThan(400);
+    } finally {
+      await own.close();
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
   });
 });
 
