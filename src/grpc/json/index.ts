@@ -1,0 +1,10 @@
+/**
+ * The proto3 JSON mapping on protobufjs reflection: {@link createJsonCodec} and its contracts.
+ */
+export { createJsonCodec, toJsonName, type JsonCodec } from './codec.js';
+export {
+  JsonEncodeError,
+  type JsonCodecOptions,
+  type JsonDecodeResult,
+  type JsonFieldError,
+} from './types.js';
