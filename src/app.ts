@@ -6,6 +6,7 @@ import { createDispatcher, type Dispatcher } from './server/dispatch.js';
 import { startListener, type Listener } from './server/listeners.js';
 import { createHttpUpstream } from './upstreams/http/create-http-upstream.js';
 import type { HttpUpstream } from './upstreams/types.js';
+import { createGrpcUpstream, type GrpcUpstream } from './upstreams/grpc/grpc-upstream.js';
 
 /** A compiled gateway: routes, upstream pools and the dispatcher. Building it does no network I/O. */
 export interface Gateway {
@@ -26,10 +27,12 @@ export interface Gateway {
  */
 export function buildGateway(config: GatewayConfig, logging: Logging): Gateway {
   const upstreams = new Map<string, HttpUpstream>();
+  const grpcUpstreams = new Map<string, GrpcUpstream>();
   for (const [name, upstreamConfig] of Object.entries(config.upstreams)) {
-    upstreams.set(name, createHttpUpstream(name, upstreamConfig, { baseDir: config.baseDir, proxyName: 'protogate' }));
+    if (upstreamConfig.protocol === 'grpc') grpcUpstreams.set(name, createGrpcUpstream(name, upstreamConfig, config.baseDir));
+    else upstreams.set(name, createHttpUpstream(name, upstreamConfig, { baseDir: config.baseDir, proxyName: 'protogate' }));
   }
-  const { routeSets, routes } = compileRoutes(config, upstreams);
+  const { routeSets, routes } = compileRoutes(config, upstreams, grpcUpstreams);
   const dispatcher = createDispatcher({
     routeSets,
     logger: logging.logger,
@@ -52,7 +55,7 @@ export function buildGateway(config: GatewayConfig, logging: Logging): Gateway {
     const cutOff = outcome === 'deadline' ? dispatcher.inFlight : 0;
     for (const listener of listeners) listener.destroyAll();
     await Promise.all(listeners.map((listener) => listener.closed()));
-    await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
+    await Promise.all([...upstreams.values(), ...grpcUpstreams.values()].map((upstream) => upstream.close()));
     return cutOff;
   }
 

@@ -65,7 +65,9 @@ const targetUrl = z
 
 export const upstreamSchema = z
   .object({
-    protocol: z.enum(['http1', 'http2']).describe('http2 uses h2c prior knowledge for http:// targets and ALPN for https://'),
+    protocol: z
+      .enum(['http1', 'http2', 'grpc'])
+      .describe('http2 and grpc use h2c prior knowledge for http:// targets and ALPN for https://'),
     targets: z.array(targetUrl).min(1),
     tls: upstreamTls.optional(),
     timeouts: z
@@ -174,6 +176,25 @@ export const gatewayConfigSchema = z
       .default({})
       .describe('Backend-for-Frontend profiles, tried in order; a request no profile selects gets the default route set'),
     env: z.record(z.string(), z.string()).default({}).describe('constants mapping expressions read as env.NAME'),
+    protos: z
+      .object({
+        files: z.array(z.string().min(1)).default([]).describe('.proto files whose services are published (relative to the config file)'),
+        includeDirs: z.array(z.string().min(1)).default(['proto']).describe('import search path; google/api and the well-known types are built in'),
+      })
+      .strict()
+      .default({ files: [], includeDirs: ['proto'] }),
+    grpc: z
+      .object({
+        services: z
+          .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'expected a fully qualified service name'), z.object({ upstream: z.string().min(1) }).strict())
+          .default({})
+          .describe('gRPC services whose google.api.http rules are published as routes, and the upstream serving each'),
+        emitDefaults: z.boolean().default(false).describe('JSON responses include fields holding their default values'),
+        int64AsNumber: z.boolean().default(false).describe('64-bit integers as JSON numbers (refused beyond 2^53) instead of strings'),
+        ignoreUnknownFields: z.boolean().default(false).describe('accept unknown JSON fields and query parameters instead of answering 400'),
+      })
+      .strict()
+      .default({ services: {}, emitDefaults: false, int64AsNumber: false, ignoreUnknownFields: false }),
     validateResponses: z
       .boolean()
       .default(false)

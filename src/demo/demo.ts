@@ -2,19 +2,23 @@ import type { GatewayConfig } from '../config/load-config.js';
 import type { Listener } from '../server/listeners.js';
 import type { DemoService } from './demo-http.js';
 import { startCartService } from './cart-service.js';
+import { startDirectoryService } from './grpc-directory-service.js';
 import { startInventoryService } from './inventory-service.js';
 import { startUsersService } from './users-service.js';
 
 /** Ports the bundled gateway.yaml points its demo upstreams at. */
-export const DEMO_PORTS = { users: 9101, inventory: 9102, carts: 9103 } as const;
+export const DEMO_PORTS = { users: 9101, inventory: 9102, carts: 9103, directory: 9104 } as const;
 
 export interface DemoBackends {
   close(): Promise<void>;
 }
 
-/** Starts the demo backends in this process: users and carts over HTTP/1.1, inventory over HTTP/2 cleartext. */
+/**
+ * Starts the demo backends in this process: users and carts over HTTP/1.1, inventory over HTTP/2 cleartext, the
+ * directory over gRPC (h2c).
+ */
 export async function startDemoBackends(host = '127.0.0.1'): Promise<DemoBackends> {
-  const started: DemoService[] = [];
+  const started: Pick<DemoService, 'close'>[] = [];
   const close = async (): Promise<void> => {
     await Promise.all(started.map((service) => service.close()));
   };
@@ -22,6 +26,7 @@ export async function startDemoBackends(host = '127.0.0.1'): Promise<DemoBackend
     started.push(await startUsersService({ host, port: DEMO_PORTS.users }));
     started.push(await startInventoryService({ host, port: DEMO_PORTS.inventory }));
     started.push(await startCartService({ host, port: DEMO_PORTS.carts }));
+    started.push(await startDirectoryService({ host, port: DEMO_PORTS.directory }));
   } catch (error) {
     await close();
     throw error;
@@ -45,6 +50,10 @@ export function demoExamples(listeners: readonly Listener[]): string[] {
       `curl -i ${base}/m/api/cart -H 'x-user-id: 7'             # the mobile profile: same data, compact`,
       `curl -i ${base}/api/cart -H 'x-user-id: 10'              # an optional step times out: "partial"`,
       `curl -i ${base}/m/api/users                              # 404: not in the mobile profile`,
+      `curl -i ${base}/v1/people/42                             # REST -> gRPC from a google.api.http rule`,
+      `curl -i '${base}/v1/people?team=ops&minLevel=SENIOR'     # unbound fields from the query`,
+      `curl -i -X POST ${base}/v1/people/7:promote -d '{"level":"PRINCIPAL"}' -H 'content-type: application/json'`,
+      `curl -i ${base}/v1/people/77                             # 404: gRPC NOT_FOUND as problem+json`,
       `curl -i -X PUT ${base}/api/users/42/avatar -H 'content-type: application/octet-stream' --data-binary @package.json`,
       `curl -i '${base}/api/users?limit=500'            # 400: validation problem`,
       `curl -i -X DELETE ${base}/api/users/42           # 405 with Allow`,

@@ -75,6 +75,11 @@ export const ERROR_CODES = {
     title: 'Bad upstream response',
     when: 'The upstream answered with something the gateway cannot relay.',
   },
+  'upstream-grpc-status': {
+    status: 502,
+    title: 'Upstream gRPC error',
+    when: 'A gRPC upstream answered with a non-OK status; the HTTP status follows the gRPC table (e.g. NOT_FOUND 404, UNAVAILABLE 503), and `grpcCode`, `grpcMessage` and `details` (google.rpc.Status details) say what it was.',
+  },
   'mapping-failed': {
     status: 502,
     title: 'Mapping failed',

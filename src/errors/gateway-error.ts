@@ -31,13 +31,15 @@ export class GatewayError extends Error {
       violations?: readonly Violation[];
       headers?: Record<string, string>;
       extensions?: Record<string, unknown>;
+      /** Overrides the code's status, for codes whose status comes from the upstream (`upstream-grpc-status`). */
+      status?: number;
       cause?: unknown;
     } = {},
   ) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GatewayError';
     this.code = code;
-    this.status = ERROR_CODES[code].status;
+    this.status = options.status ?? ERROR_CODES[code].status;
     this.detail = detail;
     this.violations = options.violations;
     this.headers = options.headers;

@@ -69,6 +69,8 @@ export interface RequestValidator {
   validate(input: RequestInput): { readonly ok: true; readonly params: ValidatedParams } | { readonly ok: false; readonly violations: readonly Violation[] };
   /** True when the operation has a JSON body schema, so the gateway must read and parse the body to validate it. */
   readonly needsJsonBody: boolean;
+  /** True when there is nothing to check (routes whose input is checked elsewhere): the stage is left out. */
+  readonly checksNothing?: boolean;
 }
 
 /** A problem found while loading a document: rendered by the config loader with the file and pointer. */

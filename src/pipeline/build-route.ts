@@ -1,6 +1,7 @@
 import { createForwardHttpStage } from '../stages/forward-http.js';
 import { createReadBodyStage } from '../stages/read-body.js';
 import { createRunMappingStage } from '../stages/run-mapping.js';
+import { createTranscodeGrpcStage } from '../stages/transcode-grpc.js';
 import { createValidateRequestStage } from '../stages/validate-request.js';
 import type { CompiledRoute, RouteDefinition, StageFactory } from './compiled-route.js';
 import type { Stage } from './context.js';
@@ -26,8 +27,11 @@ export function buildRoute(route: RouteDefinition): CompiledRoute {
       stageNames.push(name);
     }
   }
-  const { operation, mapping, upstream } = route;
-  if (mapping !== undefined) {
+  const { operation, mapping, upstream, grpc } = route;
+  if (grpc !== undefined) {
+    stages.push(createTranscodeGrpcStage(route, grpc));
+    stageNames.push('transcode-grpc');
+  } else if (mapping !== undefined) {
     stages.push(createRunMappingStage(route, mapping));
     stageNames.push('run-mapping');
   } else if (upstream !== undefined) {
@@ -42,7 +46,7 @@ export function buildRoute(route: RouteDefinition): CompiledRoute {
     method: operation.method,
     publicTemplate: operation.publicTemplate,
     documentFile: operation.documentFile,
-    upstreamName: mapping !== undefined ? `mapping:${mapping.file}` : (upstream?.name ?? ''),
+    upstreamName: grpc !== undefined ? grpc.upstream.name : mapping !== undefined ? `mapping:${mapping.file}` : (upstream?.name ?? ''),
     stageNames: Object.freeze(stageNames),
     handle: compose(stages),
   });

@@ -13,6 +13,8 @@ import type { HttpUpstream } from '../upstreams/types.js';
 import { buildRoute } from './build-route.js';
 import type { CompiledRoute } from './compiled-route.js';
 import { closest } from './closest.js';
+import { compileGrpcRoutes } from './compile-grpc-routes.js';
+import type { GrpcUpstream } from '../upstreams/grpc/grpc-upstream.js';
 
 /** The routes one profile serves (the default route set has profile `""` and no selector). */
 export interface RouteSet {
@@ -32,7 +34,11 @@ export interface CompiledRoutes {
  * policy, composes its stages, and compiles each profile's routes into one matcher. Every cross-reference problem
  * is collected and thrown as one ConfigError.
  */
-export function compileRoutes(config: GatewayConfig, upstreams: ReadonlyMap<string, HttpUpstream>): CompiledRoutes {
+export function compileRoutes(
+  config: GatewayConfig,
+  upstreams: ReadonlyMap<string, HttpUpstream>,
+  grpcUpstreams: ReadonlyMap<string, GrpcUpstream> = new Map(),
+): CompiledRoutes {
   const issues: ConfigIssue[] = [];
   const configIssue = (keys: readonly PropertyKey[], message: string): void => {
     issues.push({ file: config.file, pointer: toPointer(keys), message });
@@ -109,7 +115,8 @@ export function compileRoutes(config: GatewayConfig, upstreams: ReadonlyMap<stri
     return byOperation.get(operation);
   };
 
-  const routes: CompiledRoute[] = [];
+  const grpcRoutes = compileGrpcRoutes(config, grpcUpstreams, issues);
+  const routes: CompiledRoute[] = [...grpcRoutes.routes];
   const routeSets: RouteSet[] = [];
   const profiles: [string, DeepReadonly<ProfileConfig> | undefined][] = [...Object.entries(config.profiles), ['', undefined]];
   for (const [profile, profileConfig] of profiles) {
@@ -153,6 +160,7 @@ export function compileRoutes(config: GatewayConfig, upstreams: ReadonlyMap<stri
       routes.push(route);
       entries.push({ method: operation.method as HttpMethod, template: operation.publicTemplate, value: route });
     }
+    if (profile === '') entries.push(...grpcRoutes.entries);
     if (issues.length > 0) continue;
     try {
       routeSets.push({ profile, select: profileConfig?.select, router: createRouter(entries) });

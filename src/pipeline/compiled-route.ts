@@ -3,6 +3,7 @@ import type { DeepReadonly } from '../config/deep-freeze.js';
 import type { OperationSpec } from '../openapi/types.js';
 import type { CompiledMapping } from '../mapping/compile-mapping.js';
 import type { HttpUpstream } from '../upstreams/types.js';
+import type { GrpcRoute } from '../stages/transcode-grpc.js';
 import type { Handler, Stage } from './context.js';
 
 /** Everything a stage factory may look at, resolved at load. */
@@ -14,6 +15,8 @@ export interface RouteDefinition {
   readonly policy: DeepReadonly<RoutePolicy> | undefined;
   /** The upstream a proxied route forwards to; undefined for a route run by a mapping. */
   readonly upstream: HttpUpstream | undefined;
+  /** A route published from a google.api.http rule: the transcoder is its terminal stage. */
+  readonly grpc?: GrpcRoute | undefined;
   /** The mapping that runs this route, when it has one (then it is the terminal stage instead of forwarding). */
   readonly mapping: CompiledMapping | undefined;
   readonly limits: DeepReadonly<LimitsConfig>;

@@ -7,7 +7,7 @@ import type { RouteDefinition } from '../pipeline/compiled-route.js';
  * compiled at load. Every violation is reported at once, each with its location.
  */
 export function createValidateRequestStage(route: RouteDefinition): Stage | null {
-  if (route.policy?.validate === false) return null;
+  if (route.policy?.validate === false || route.operation.validator.checksNothing === true) return null;
   const { validator, operationId } = route.operation;
 
   return async function validateRequestStage(ctx: RequestContext, next) {

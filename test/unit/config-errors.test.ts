@@ -58,8 +58,8 @@ describe('config errors name the file, the line, the pointer and what was expect
     ],
     [
       'bad enum',
-      minimal.replace('protocol: http1', 'protocol: grpc'),
-      ['gateway.yaml:6 /upstreams/users/protocol: Invalid option: expected one of "http1"|"http2"'],
+      minimal.replace('protocol: http1', 'protocol: soap'),
+      ['gateway.yaml:6 /upstreams/users/protocol: Invalid option: expected one of "http1"|"http2"|"grpc"'],
     ],
     [
       'target with a path',

@@ -124,6 +124,7 @@ class ProxyHttpUpstream implements HttpUpstream {
   #next = 0;
 
   constructor(name: string, config: DeepReadonly<UpstreamConfig>, options: HttpUpstreamOptions) {
+    if (config.protocol === 'grpc') throw new Error(`upstream "${name}" is a gRPC upstream, not an HTTP one`);
     this.name = name;
     this.protocol = config.protocol;
     this.#http2 = config.protocol === 'http2';

@@ -1,0 +1,146 @@
+import path from 'node:path';
+import { toPointer, type ConfigIssue } from '../config/config-error.js';
+import type { GatewayConfig } from '../config/load-config.js';
+import { boundFieldPaths, extractHttpRules, type HttpBinding } from '../grpc/http-rules/extract-http-rules.js';
+import { createJsonCodec } from '../grpc/json/index.js';
+import { loadProtos } from '../grpc/protos/load-protos.js';
+import type { OperationSpec, RequestValidator } from '../openapi/types.js';
+import type { HttpMethod, RouteEntry } from '../routing/types.js';
+import type { GrpcRoute } from '../stages/transcode-grpc.js';
+import type { GrpcUpstream } from '../upstreams/grpc/grpc-upstream.js';
+import { buildRoute } from './build-route.js';
+import type { CompiledRoute } from './compiled-route.js';
+
+/** Methods a google.api.http rule may publish as a route of ours. */
+const ROUTABLE = new Set(['GET', 'PUT', 'POST', 'DELETE', 'PATCH']);
+
+/** Parameters and bodies of transcoded routes are checked by the JSON codec against the proto, not by ajv. */
+const NO_OPENAPI_CHECKS: RequestValidator = {
+  needsJsonBody: false,
+  checksNothing: true,
+  validate: () => ({ ok: true, params: { path: {}, query: {}, header: {} } }),
+};
+const JSON_BODY_CHECKS: RequestValidator = { ...NO_OPENAPI_CHECKS, needsJsonBody: true };
+
+/**
+ * Publishes the google.api.http rules of the services named in `grpc.services` as routes of the default route set:
+ * one route per binding (primary rule and each additional binding), its terminal stage the transcoder.
+ * Problems (proto syntax, bad rules, a service not found, templates our router cannot express yet) go to `issues`.
+ */
+export function compileGrpcRoutes(
+  config: GatewayConfig,
+  grpcUpstreams: ReadonlyMap<string, GrpcUpstream>,
+  issues: ConfigIssue[],
+): { entries: RouteEntry<CompiledRoute>[]; routes: CompiledRoute[] } {
+  const entries: RouteEntry<CompiledRoute>[] = [];
+  const routes: CompiledRoute[] = [];
+  const services = Object.entries(config.grpc.services);
+  if (config.protos.files.length === 0 && services.length === 0) return { entries, routes };
+
+  const loaded = loadProtos(
+    config.protos.files.map((file) => path.resolve(config.baseDir, file)),
+    { includeDirs: config.protos.includeDirs.map((dir) => path.resolve(config.baseDir, dir)), displayRoot: config.baseDir },
+  );
+  for (const issue of loaded.issues) issues.push({ file: issue.file, line: issue.line, pointer: '', message: issue.message });
+  if (loaded.issues.length > 0) return { entries, routes };
+
+  const rules = extractHttpRules(loaded.root);
+  for (const issue of rules.issues) {
+    issues.push({ file: issue.file ?? config.file, pointer: '', message: `${issue.method}: ${issue.message}` });
+  }
+  const servicesWithRules = new Set(rules.bindings.map((binding) => binding.service));
+  for (const [service, { upstream }] of services) {
+    if (loaded.root.lookup(service) === null) {
+      issues.push({ file: config.file, pointer: toPointer(['grpc', 'services', service]), message: `no service "${service}" in the loaded .proto files` });
+    } else if (!servicesWithRules.has(service)) {
+      issues.push({ file: config.file, pointer: toPointer(['grpc', 'services', service]), message: `service "${service}" has no google.api.http rules to publish` });
+    }
+    if (!grpcUpstreams.has(upstream)) {
+      issues.push({ file: config.file, pointer: toPointer(['grpc', 'services', service, 'upstream']), message: `upstream "${upstream}" is not a gRPC upstream (protocol: grpc) of gateway.yaml` });
+    }
+  }
+
+  const codecOptions = { emitDefaults: config.grpc.emitDefaults, int64AsNumber: config.grpc.int64AsNumber, ignoreUnknownFields: config.grpc.ignoreUnknownFields };
+  for (const binding of rules.bindings) {
+    const serviceConfig = config.grpc.services[binding.service];
+    const upstream = serviceConfig === undefined ? undefined : grpcUpstreams.get(serviceConfig.upstream);
+    if (upstream === undefined) continue;
+    const httpMethod = binding.httpMethod.toUpperCase();
+    const routerTemplate = toRouterTemplate(binding);
+    if (!ROUTABLE.has(httpMethod) || routerTemplate === undefined) {
+      issues.push({
+        file: config.file,
+        pointer: toPointer(['grpc', 'services', binding.service]),
+        message: `${binding.method} (${binding.httpMethod} ${binding.pathTemplate}): ${routerTemplate === undefined ? 'multi-segment variables and "**" are not routable yet' : 'custom HTTP methods are not routable yet'}`,
+      });
+      continue;
+    }
+    const requestType = loaded.root.lookupType(binding.requestType);
+    const responseType = loaded.root.lookupType(binding.responseType);
+    const operationId = `${binding.method.replace('/', '.')}${binding.bindingIndex === 0 ? '' : `#${binding.bindingIndex}`}`;
+    const operation: OperationSpec = Object.freeze({
+      operationId,
+      method: httpMethod as HttpMethod,
+      publicTemplate: binding.pathTemplate,
+      documentTemplate: binding.pathTemplate,
+      documentFile: (requestType.filename ?? config.file).replace(`${config.baseDir}/`, ''),
+      requestMediaTypes: binding.body === undefined ? [] : ['application/json'],
+      requestBodyRequired: false,
+      validator: binding.body === undefined ? NO_OPENAPI_CHECKS : JSON_BODY_CHECKS,
+      schemas: { dialect: '3.1' as const, body: undefined, parameters: [], responses: {}, resolveRef: () => undefined },
+    });
+    const grpc: GrpcRoute = {
+      binding,
+      upstream,
+      requestType,
+      responseType,
+      requestCodec: createJsonCodec(requestType, codecOptions),
+      responseCodec: createJsonCodec(responseType, codecOptions),
+      paramFields: routerTemplate.paramFields,
+      queryExcluded: boundFieldPaths(binding),
+      grpcPath: `/${binding.method}`,
+      ignoreUnknownQuery: config.grpc.ignoreUnknownFields,
+    };
+    const route = buildRoute({
+      operation,
+      profile: '',
+      policy: config.routes[operationId],
+      upstream: undefined,
+      mapping: undefined,
+      grpc,
+      limits: config.limits,
+      requestIdHeader: config.requestId.header,
+      defaultTimeoutMs: config.upstreams[upstream.name]?.timeouts.requestMs ?? 15_000,
+    });
+    routes.push(route);
+    entries.push({ method: operation.method, template: routerTemplate.template, value: route });
+  }
+  return { entries, routes };
+}
+
+/**
+ * Our router's template for a binding: literals as they are, each single-segment variable as `{pN}` (router
+ * parameter names are plain identifiers; `pN` maps back to the field path), the verb kept on the last segment
+ * (`/v1/people/{p0}:promote`). Multi-segment variables and `**` need a router extension: undefined for now.
+ */
+function toRouterTemplate(binding: HttpBinding): { template: string; paramFields: ReadonlyMap<string, string> } | undefined {
+  const { template } = binding;
+  const paramFields = new Map<string, string>();
+  const parts: string[] = [];
+  template.segments.forEach((segment, index) => {
+    const variable = template.variables.find((item) => item.start === index && !item.multiSegment);
+    if (variable !== undefined) {
+      const name = `p${paramFields.size}`;
+      paramFields.set(name, variable.fieldPath);
+      parts.push(`{${name}}`);
+    } else if (segment.kind === 'literal') {
+      parts.push(segment.value);
+    } else {
+      parts.push('');
+    }
+  });
+  if (parts.includes('') || template.variables.some((variable) => variable.multiSegment)) return undefined;
+  const verb = template.verb === undefined ? '' : `:${template.verb}`;
+  return { template: `/${parts.join('/')}${verb}`, paramFields };
+}
+

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGateway, type Gateway } from '../../src/app.js';
+import { validateConfigData } from '../../src/config/load-config.js';
+import { startDirectoryService } from '../../src/demo/grpc-directory-service.js';
+import { createLogging } from '../../src/observability/logger.js';
+import { json, request1, request2 } from '../helpers/clients.js';
+import { ROOT } from '../helpers/gateway-harness.js';
+
+let gateway: Gateway;
+let base: string;
+let h2c: string;
+let directory: Awaited<ReturnType<typeof startDirectoryService>>;
+
+beforeAll(async () => {
+  directory = await startDirectoryService({ host: '127.0.0.1', port: 0 });
+  const config = validateConfigData(
+    {
+      listeners: [
+        { name: 'plain', protocol: 'http1', port: 0 },
+        { name: 'h2c', protocol: 'h2c', port: 0 },
+      ],
+      openapi: [{ file: 'openapi/users.yaml', upstream: 'users' }],
+      upstreams: {
+        users: { protocol: 'http1', targets: ['http://127.0.0.1:1'] },
+        directory: { protocol: 'grpc', targets: [directory.url], timeouts: { connectMs: 500, requestMs: 2000 } },
+      },
+      protos: { files: ['proto/demo/directory/v1/directory.proto'] },
+      grpc: { services: { 'demo.directory.v1.Directory': { upstream: 'directory' } } },
+    },
+    { file: 'test-gateway.yaml', baseDir: ROOT, env: {} },
+  );
+  gateway = buildGateway(config, createLogging('silent', false));
+  const listeners = await gateway.listen();
+  base = `http://127.0.0.1:${listeners[0]?.port}`;
+  h2c = `http://127.0.0.1:${listeners[1]?.port}`;
+});
+
+afterAll(async () => {
+  await gateway.close(500);
+  await directory.close();
+});
+
+const ada = {
+  id: '42',
+  displayName: 'Ada Lovelace',
+  email: 'ada@example.com',
+  level: 'SENIOR',
+  teams: ['ops', 'dev'],
+  employeeNumber: '9007199254740993',
+  joinedAt: '2020-01-02T03:04:05Z',
+};
+
+describe('REST → gRPC, published from google.api.http annotations', () => {
+  it('GET with a path variable: proto3 JSON out (lowerCamelCase, int64 as a string, enum name, Timestamp)', async () => {
+    const res = await request1(`${base}/v1/people/42`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(json(res)).toEqual(ada);
+  });
+
+  it('over an HTTP/2 client too', async () => {
+    expect(json(await request2(h2c, '/v1/people/42'))).toEqual(ada);
+  });
+
+  it('POST with body: "person"', async () => {
+    const res = await request1(`${base}/v1/people`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ displayName: 'Grace Hopper', email: 'grace@example.com', level: 'PRINCIPAL' }),
+    });
+    expect(res.status).toBe(200);
+    expect(json(res)).toMatchObject({ id: '51', displayName: 'Grace Hopper', level: 'PRINCIPAL' });
+  });
+
+  it('a custom verb with body "*", and its additional binding', async () => {
+    const promote = await request1(`${base}/v1/people/7:promote`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ level: 'PRINCIPAL' }),
+    });
+    expect(promote.status).toBe(200);
+    expect(json(promote)).toMatchObject({ id: '7', level: 'PRINCIPAL' });
+    const patch = await request1(`${base}/v1/people/7/level`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ level: 2 }),
+    });
+    expect(json(patch)).toMatchObject({ id: '7', level: 'SENIOR' });
+  });
+
+  it('unbound fields come from the query (enum by name)', async () => {
+    const res = await request1(`${base}/v1/people?team=ops&pageSize=2&min_level=SENIOR`);
+    expect(res.status).toBe(200);
+    const body = json(res) as { people: { level: string; teams: string[] }[] };
+    expect(body.people.length).toBeLessThanOrEqual(2);
+    for (const person of body.people) expect(person.teams).toContain('ops');
+  });
+
+  it('bad input is a 400 naming the field', async () => {
+    const unknownParameter = await request1(`${base}/v1/people?colour=red`);
+    expect(unknownParameter.status).toBe(400);
+    expect(json(unknownParameter).errors).toEqual([{ location: '/query/colour', message: expect.stringContaining('colour') }]);
+    const badEnum = await request1(`${base}/v1/people/7:promote`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ level: 'EMPEROR' }),
+    });
+    expect(badEnum.status).toBe(400);
+    expect(json(badEnum).errors).toEqual([{ location: '/request/level', message: expect.stringContaining('EMPEROR') }]);
+  });
+});
+
+describe('gRPC status → HTTP problem', () => {
+  it('NOT_FOUND → 404 with the code name and message', async () => {
+    const res = await request1(`${base}/v1/people/77`, { headers: { 'x-request-id': 'g-404' } });
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(json(res)).toEqual({
+      type: 'urn:protogate:problem:upstream-grpc-status',
+      title: 'Upstream gRPC error',
+      status: 404,
+      detail: 'upstream "directory" answered NOT_FOUND: person "77" not found',
+      instance: 'g-404',
+      grpcCode: 'NOT_FOUND',
+      grpcMessage: 'person "77" not found',
+    });
+  });
+
+  it('INVALID_ARGUMENT → 400 with google.rpc.BadRequest details in JSON', async () => {
+    const res = await request1(`${base}/v1/people/0`);
+    expect(res.status).toBe(400);
+    expect(json(res)).toMatchObject({
+      grpcCode: 'INVALID_ARGUMENT',
+      details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'id', description: 'must be 1..50' }] }],
+    });
+  });
+
+  it('OUT_OF_RANGE → 400, FAILED_PRECONDITION → 400', async () => {
+    expect((await request1(`${base}/v1/people?pageSize=51`)).status).toBe(400);
+    const precondition = await request1(`${base}/v1/people/7:promote`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(precondition.status).toBe(400);
+    expect(json(precondition).grpcCode).toBe('FAILED_PRECONDITION');
+  });
+});
