@@ -167,7 +167,7 @@ export const gatewayConfigSchema = z
       })
       .strict()
       .default({ level: 'info', accessLog: true }),
-    openapi: z.array(openapiEntrySchema).min(1),
+    openapi: z.array(openapiEntrySchema).default([]).describe('the public contract: OpenAPI documents whose operations are routes'),
     mappings: z.array(z.string().min(1)).default([]).describe('mapping files (declarative transforms); see mappings/'),
     upstreams: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'expected a name of letters, digits, _ and -'), upstreamSchema),
     routes: z.record(z.string(), routePolicySchema).default({}),

@@ -42,7 +42,7 @@ describe('config errors name the file, the line, the pointer and what was expect
   });
 
   const table: [string, string, string[], Record<string, string>?][] = [
-    ['missing file', '', ['gateway.yaml /openapi: is required (expected array)', 'gateway.yaml /upstreams: is required (expected record)']],
+    ['missing file', '', ['gateway.yaml /upstreams: is required (expected record)']],
     [
       'YAML syntax error',
       'openapi: [\n',
@@ -55,6 +55,11 @@ describe('config errors name the file, the line, the pointer and what was expect
         'gateway.yaml:9 /limits/maxBodyBytes: Invalid input: expected number, received string',
         'gateway.yaml:10 /limits/maxBody: unknown field "maxBody"',
       ],
+    ],
+    [
+      'nothing to serve',
+      'upstreams:\n  users:\n    protocol: http1\n    targets: [http://127.0.0.1:9001]\n',
+      ['gateway.yaml:1 /openapi: no routes to serve: list OpenAPI documents here, or gRPC services under grpc.services'],
     ],
     [
       'bad enum',
