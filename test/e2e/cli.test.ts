@@ -86,7 +86,7 @@ describe('gateway validate / routes / config-schema', () => {
     const result = await cli(['config-schema']);
     const schema = JSON.parse(result.stdout) as { properties: Record<string, unknown>; required: string[] };
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['listeners', 'upstreams', 'openapi', 'routes', 'limits']));
-    expect(schema.required).toEqual(['openapi', 'upstreams']);
+    expect(schema.required).toEqual(['upstreams']);
   });
 
   it('unknown command: usage on stderr, exit 2', async () => {
