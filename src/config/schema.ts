@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { forwardHeaderProblem } from '../grpc/metadata-rules.js';
 
 /**
  * The schema of `gateway.yaml`. Every default lives here, so `gateway validate` and the generated JSON Schema
@@ -192,9 +193,35 @@ export const gatewayConfigSchema = z
         emitDefaults: z.boolean().default(false).describe('JSON responses include fields holding their default values'),
         int64AsNumber: z.boolean().default(false).describe('64-bit integers as JSON numbers (refused beyond 2^53) instead of strings'),
         ignoreUnknownFields: z.boolean().default(false).describe('accept unknown JSON fields and query parameters instead of answering 400'),
+        forwardHeaders: z
+          .array(headerName.superRefine((name, ctx) => {
+            const problem = forwardHeaderProblem(name);
+            if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+          }))
+          .default([])
+          .describe(
+            'request headers copied to the gRPC call as metadata under the same (lower-case) name. Request headers "Grpc-Metadata-<name>" are always forwarded as <name>. ' +
+              'Never listed: authorization (see forwardAuthorization), hop-by-hop and framing headers (host, content-length, content-type, te, ...), "grpc-" names',
+          ),
+        forwardAuthorization: z
+          .boolean()
+          .default(false)
+          .describe('forward the client\'s Authorization header as "authorization" metadata; the only switch for it (it may not be listed in forwardHeaders)'),
+        responseMetadata: z
+          .array(z.string().regex(/^(\*|[0-9A-Za-z_.-]+)$/, 'expected a gRPC metadata name or "*"'))
+          .default([])
+          .describe('response header and trailer metadata returned to the client as "Grpc-Metadata-<name>" headers (on success and on error problems; -bin values stay base64). ["*"] allows all'),
       })
       .strict()
-      .default({ services: {}, emitDefaults: false, int64AsNumber: false, ignoreUnknownFields: false }),
+      .default({
+        services: {},
+        emitDefaults: false,
+        int64AsNumber: false,
+        ignoreUnknownFields: false,
+        forwardHeaders: [],
+        forwardAuthorization: false,
+        responseMetadata: [],
+      }),
     validateResponses: z
       .boolean()
       .default(false)

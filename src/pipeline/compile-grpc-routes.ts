@@ -3,6 +3,7 @@ import { toPointer, type ConfigIssue } from '../config/config-error.js';
 import type { GatewayConfig } from '../config/load-config.js';
 import { boundFieldPaths, extractHttpRules, type HttpBinding } from '../grpc/http-rules/extract-http-rules.js';
 import { createJsonCodec } from '../grpc/json/index.js';
+import { compileMetadataRules } from '../grpc/metadata-rules.js';
 import { loadProtos } from '../grpc/protos/load-protos.js';
 import type { OperationSpec, RequestValidator } from '../openapi/types.js';
 import type { HttpMethod, RouteEntry } from '../routing/types.js';
@@ -100,6 +101,7 @@ export function compileGrpcRoutes(
       queryExcluded: boundFieldPaths(binding),
       grpcPath: `/${binding.method}`,
       ignoreUnknownQuery: config.grpc.ignoreUnknownFields,
+      metadata: compileMetadataRules(config.grpc),
     };
     const route = buildRoute({
       operation,

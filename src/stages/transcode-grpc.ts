@@ -5,6 +5,7 @@ import { decodeStatusDetails, grpcStatusName, httpStatusFromGrpc, retryAfterSeco
 import type { HttpBinding } from '../grpc/http-rules/extract-http-rules.js';
 import { bindQueryParameters } from '../grpc/http-rules/query-parameters.js';
 import type { JsonCodec } from '../grpc/json/index.js';
+import { callDeadline, requestMetadata, responseMetadataHeaders, type MetadataRules } from '../grpc/metadata-rules.js';
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import type { RouteDefinition } from '../pipeline/compiled-route.js';
 import type { GrpcUpstream } from '../upstreams/grpc/grpc-upstream.js';
@@ -24,12 +25,17 @@ export interface GrpcRoute {
   /** `/pkg.Service/Method`. */
   readonly grpcPath: string;
   readonly ignoreUnknownQuery: boolean;
+  /** Request headers → metadata, response metadata → `Grpc-Metadata-*` headers (config `grpc.forwardHeaders`, …). */
+  readonly metadata: MetadataRules;
 }
 
 /**
  * The terminal stage of a route published from a google.api.http rule: path variables, query parameters and the
  * body become the request message (proto3 JSON mapping), one unary call, and the response message back as JSON;
  * a non-OK status becomes a problem with the HTTP status of the gRPC table and the google.rpc.Status details.
+ * Configured request headers (and `Grpc-Metadata-*` ones) go out as metadata, allowed response metadata comes back
+ * as `Grpc-Metadata-*` headers on the answer or the problem. The deadline is the route timeout, or a shorter client
+ * `grpc-timeout` (gRPC PROTOCOL-HTTP2 "Timeout"); the client going away cancels the call.
  */
 export function createTranscodeGrpcStage(route: RouteDefinition, grpc: GrpcRoute): Stage {
   const { requestIdHeader } = route;
@@ -39,6 +45,9 @@ export function createTranscodeGrpcStage(route: RouteDefinition, grpc: GrpcRoute
 
   return async function transcodeGrpcStage(ctx: RequestContext) {
     ctx.upstream = upstream.name;
+    // 0. The deadline: a malformed grpc-timeout is the client's error, answered before any work.
+    const deadline = callDeadline(timeoutMs, ctx.req.headers['grpc-timeout'], performance.now() - ctx.startedAt);
+    if (!deadline.ok) throw invalid([{ location: '/header/grpc-timeout', message: deadline.message }]);
     // 1. The request message in proto3 JSON form: body first, then path variables (they win, per http.proto).
     let request: Record<string, unknown> = {};
     if (binding.body === '*') {
@@ -69,12 +78,15 @@ export function createTranscodeGrpcStage(route: RouteDefinition, grpc: GrpcRoute
     const result = await upstream.unary({
       path: grpcPath,
       requestBytes,
-      metadata: { [requestIdHeader]: ctx.requestId },
-      deadlineMs: timeoutMs,
+      metadata: requestMetadata(ctx.req.headers, grpc.metadata, requestIdHeader, ctx.requestId),
+      deadlineMs: deadline.deadlineMs,
       signal: abort.signal,
     });
     ctx.res.off('close', onClose);
-    if (result.status !== GrpcStatus.OK) throw statusProblem(upstream.name, result.status, result.message, result.statusDetails);
+    const metadataHeaders = responseMetadataHeaders(result.headers, result.trailers, grpc.metadata);
+    if (result.status !== GrpcStatus.OK) {
+      throw statusProblem(upstream.name, result.status, result.message, result.statusDetails, metadataHeaders);
+    }
 
     // 3. The response message (or its response_body field) as JSON.
     const message = responseType.decode(result.responseBytes ?? new Uint8Array());
@@ -82,7 +94,7 @@ export function createTranscodeGrpcStage(route: RouteDefinition, grpc: GrpcRoute
     if (binding.responseBody !== undefined && isObject(json)) json = json[toLowerCamel(binding.responseBody)] ?? null;
     const text = JSON.stringify(json);
     const res = ctx.res as ServerResponse;
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(200, { ...metadataHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(ctx.method === 'HEAD' ? undefined : text);
     ctx.bytesOut = ctx.method === 'HEAD' ? 0 : Buffer.byteLength(text);
   };
@@ -95,8 +107,17 @@ function invalid(violations: Violation[]): GatewayError {
   });
 }
 
-/** A non-OK gRPC status as a problem: the HTTP status from the one table, the code name, message and details. */
-function statusProblem(upstream: string, code: number, message: string, detailsBin: Buffer | undefined): GatewayError {
+/**
+ * A non-OK gRPC status as a problem: the HTTP status from the one table, the code name, message and details, and
+ * the allowed response metadata as headers.
+ */
+function statusProblem(
+  upstream: string,
+  code: number,
+  message: string,
+  detailsBin: Buffer | undefined,
+  metadataHeaders: Record<string, string> | undefined,
+): GatewayError {
   let details: unknown[] = [];
   if (detailsBin !== undefined) {
     try {
@@ -106,10 +127,11 @@ function statusProblem(upstream: string, code: number, message: string, detailsB
     }
   }
   const retryAfter = retryAfterSeconds(details);
+  const headers = retryAfter === undefined ? metadataHeaders : { ...metadataHeaders, 'retry-after': String(retryAfter) };
   return new GatewayError('upstream-grpc-status', `upstream "${upstream}" answered ${grpcStatusName(code)}${message === '' ? '' : `: ${message}`}`, {
     status: httpStatusFromGrpc(code),
     extensions: { grpcCode: grpcStatusName(code), grpcMessage: message, ...(details.length > 0 ? { details } : {}) },
-    ...(retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } }),
+    ...(headers === undefined ? {} : { headers }),
   });
 }
 
