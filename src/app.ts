@@ -2,6 +2,7 @@ import type { GatewayConfig } from './config/load-config.js';
 import type { Logging } from './observability/logger.js';
 import type { CompiledRoute } from './pipeline/compiled-route.js';
 import { compileRoutes } from './pipeline/compile-routes.js';
+import { mergeOpenApi } from './openapi/merge-documents.js';
 import { createDispatcher, type Dispatcher } from './server/dispatch.js';
 import { startListener, type Listener } from './server/listeners.js';
 import { createHttpUpstream } from './upstreams/http/create-http-upstream.js';
@@ -13,6 +14,8 @@ export interface Gateway {
   readonly config: GatewayConfig;
   readonly routes: readonly CompiledRoute[];
   readonly dispatcher: Dispatcher;
+  /** The merged OpenAPI 3.1 document: generated from the .proto files plus the hand-written documents. */
+  openApiDocument(): Record<string, unknown>;
   /** Binds every configured listener. */
   listen(): Promise<readonly Listener[]>;
   /**
@@ -32,9 +35,13 @@ export function buildGateway(config: GatewayConfig, logging: Logging): Gateway {
     if (upstreamConfig.protocol === 'grpc') grpcUpstreams.set(name, createGrpcUpstream(name, upstreamConfig, config.baseDir));
     else upstreams.set(name, createHttpUpstream(name, upstreamConfig, { baseDir: config.baseDir, proxyName: 'protogate' }));
   }
-  const { routeSets, routes } = compileRoutes(config, upstreams, grpcUpstreams);
+  const { routeSets, routes, grpcOpenApi } = compileRoutes(config, upstreams, grpcUpstreams);
+  const openApiDocument = (): Record<string, unknown> =>
+    mergeOpenApi(grpcOpenApi?.(), config.openapi, config.baseDir, { title: 'protogate', version: '1.0.0' });
   const dispatcher = createDispatcher({
     routeSets,
+    openApi:
+      config.openapiEndpoint === false ? undefined : { path: config.openapiEndpoint, body: JSON.stringify(openApiDocument()) },
     logger: logging.logger,
     accessLog: logging.accessLog,
     requestIdHeader: config.requestId.header,
@@ -62,6 +69,7 @@ export function buildGateway(config: GatewayConfig, logging: Logging): Gateway {
   return {
     config,
     routes,
+    openApiDocument,
     dispatcher,
     async listen() {
       const started: Listener[] = [];

@@ -14,6 +14,7 @@ commands:
   start [config]      start the gateway (default config: ./gateway.yaml)
   validate [config]   load and cross-check the config; exit 1 listing every problem
   routes [config]     print the compiled route table
+  openapi [config]    print the OpenAPI 3.1 document of every route (generated from .proto files + openapi/)
   config-schema       print the JSON Schema of gateway.yaml (for editors)
   mapping-schema      print the JSON Schema of mapping files (for editors)
 
@@ -45,6 +46,13 @@ async function main(argv: string[]): Promise<number> {
     case 'config-schema':
       process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
       return 0;
+    case 'openapi': {
+      const gateway = withConfigErrors(() => buildGateway(loadConfig(configPath), createLogging('silent', false)));
+      if (gateway === undefined) return 1;
+      process.stdout.write(`${JSON.stringify(gateway.openApiDocument(), null, 2)}\n`);
+      await gateway.close(0);
+      return 0;
+    }
     case 'mapping-schema':
       process.stdout.write(`${JSON.stringify(mappingJsonSchema(), null, 2)}\n`);
       return 0;

@@ -222,6 +222,10 @@ export const gatewayConfigSchema = z
         forwardAuthorization: false,
         responseMetadata: [],
       }),
+    openapiEndpoint: z
+      .union([z.string().regex(/^\/[^?#]*$/, 'expected a path like "/openapi.json"'), z.literal(false)])
+      .default('/openapi.json')
+      .describe('where GET serves the merged OpenAPI 3.1 document of every route (false: not served)'),
     validateResponses: z
       .boolean()
       .default(false)

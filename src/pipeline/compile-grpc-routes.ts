@@ -4,6 +4,7 @@ import type { GatewayConfig } from '../config/load-config.js';
 import { boundFieldPaths, extractHttpRules, type HttpBinding } from '../grpc/http-rules/extract-http-rules.js';
 import { createJsonCodec } from '../grpc/json/index.js';
 import { compileMetadataRules } from '../grpc/metadata-rules.js';
+import { generateOpenApi, grpcOperationId } from '../grpc/openapi/index.js';
 import { loadProtos } from '../grpc/protos/load-protos.js';
 import type { OperationSpec, RequestValidator } from '../openapi/types.js';
 import type { HttpMethod, RouteEntry } from '../routing/types.js';
@@ -32,18 +33,18 @@ export function compileGrpcRoutes(
   config: GatewayConfig,
   grpcUpstreams: ReadonlyMap<string, GrpcUpstream>,
   issues: ConfigIssue[],
-): { entries: RouteEntry<CompiledRoute>[]; routes: CompiledRoute[] } {
+): GrpcRoutes {
   const entries: RouteEntry<CompiledRoute>[] = [];
   const routes: CompiledRoute[] = [];
   const services = Object.entries(config.grpc.services);
-  if (config.protos.files.length === 0 && services.length === 0) return { entries, routes };
+  if (config.protos.files.length === 0 && services.length === 0) return { entries, routes, openApi: undefined };
 
   const loaded = loadProtos(
     config.protos.files.map((file) => path.resolve(config.baseDir, file)),
     { includeDirs: config.protos.includeDirs.map((dir) => path.resolve(config.baseDir, dir)), displayRoot: config.baseDir },
   );
   for (const issue of loaded.issues) issues.push({ file: issue.file, line: issue.line, pointer: '', message: issue.message });
-  if (loaded.issues.length > 0) return { entries, routes };
+  if (loaded.issues.length > 0) return { entries, routes, openApi: undefined };
 
   const rules = extractHttpRules(loaded.root);
   for (const issue of rules.issues) {
@@ -78,7 +79,7 @@ export function compileGrpcRoutes(
     }
     const requestType = loaded.root.lookupType(binding.requestType);
     const responseType = loaded.root.lookupType(binding.responseType);
-    const operationId = `${binding.method.replace('/', '.')}${binding.bindingIndex === 0 ? '' : `#${binding.bindingIndex}`}`;
+    const operationId = grpcOperationId(binding);
     const operation: OperationSpec = Object.freeze({
       operationId,
       method: httpMethod as HttpMethod,
@@ -117,7 +118,17 @@ export function compileGrpcRoutes(
     routes.push(route);
     entries.push({ method: operation.method, template: routerTemplate.template, value: route });
   }
-  return { entries, routes };
+  const published = rules.bindings.filter((binding) => binding.service in config.grpc.services);
+  const openApi = (): Record<string, unknown> =>
+    generateOpenApi(loaded.root, published, { title: 'gRPC services published by protogate', version: '1.0.0' });
+  return { entries, routes, openApi };
+}
+
+/** The routes published from google.api.http rules, and the OpenAPI document describing them (built on demand). */
+export interface GrpcRoutes {
+  readonly entries: RouteEntry<CompiledRoute>[];
+  readonly routes: CompiledRoute[];
+  readonly openApi: (() => Record<string, unknown>) | undefined;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface CompiledRoutes {
   /** Profiles in config order, then the default route set. */
   readonly routeSets: readonly RouteSet[];
   readonly routes: readonly CompiledRoute[];
+  /** The OpenAPI document of the routes published from .proto files, when there are any. */
+  readonly grpcOpenApi: (() => Record<string, unknown>) | undefined;
 }
 
 /**
@@ -59,7 +61,12 @@ export function compileRoutes(
   for (const [name, profile] of Object.entries(config.profiles)) {
     if (profile.openapi !== undefined) profileOperations.set(name, loadDocuments(profile.openapi, `profiles/${name}/openapi`));
   }
-  const operationIds = new Set([...operations, ...[...profileOperations.values()].flat()].map(({ operation }) => operation.operationId));
+  // gRPC routes first: `routes:` policies may name their operation ids (`pkg.Service.Method`) too.
+  const grpcRoutes = compileGrpcRoutes(config, grpcUpstreams, issues);
+  const operationIds = new Set([
+    ...[...operations, ...[...profileOperations.values()].flat()].map(({ operation }) => operation.operationId),
+    ...grpcRoutes.routes.map((route) => route.operationId),
+  ]);
   const unknownOperation = (operationId: string): string => {
     const suggestion = closest(operationId, operationIds);
     return `no operation "${operationId}" in the OpenAPI documents` + (suggestion === undefined ? '' : `; did you mean "${suggestion}"?`);
@@ -115,7 +122,6 @@ export function compileRoutes(
     return byOperation.get(operation);
   };
 
-  const grpcRoutes = compileGrpcRoutes(config, grpcUpstreams, issues);
   const routes: CompiledRoute[] = [...grpcRoutes.routes];
   const routeSets: RouteSet[] = [];
   const profiles: [string, DeepReadonly<ProfileConfig> | undefined][] = [...Object.entries(config.profiles), ['', undefined]];
@@ -178,7 +184,7 @@ export function compileRoutes(
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);
-  return { routeSets, routes };
+  return { routeSets, routes, grpcOpenApi: grpcRoutes.openApi };
 }
 
 function checkRewriteParams(

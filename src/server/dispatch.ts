@@ -17,6 +17,8 @@ export interface DispatcherOptions {
   readonly accessLog: AccessLog | undefined;
   readonly requestIdHeader: string;
   readonly trustIncomingRequestId: boolean;
+  /** Serves the OpenAPI document at this path (GET and HEAD), before routing. */
+  readonly openApi?: { readonly path: string; readonly body: string } | undefined;
 }
 
 export interface Dispatcher {
@@ -35,7 +37,7 @@ export interface Dispatcher {
  * one access log line. Nothing here depends on the route count or parses config.
  */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
-  const { routeSets, logger, accessLog, requestIdHeader, trustIncomingRequestId } = options;
+  const { routeSets, logger, accessLog, requestIdHeader, trustIncomingRequestId, openApi } = options;
   const defaultSet = routeSets[routeSets.length - 1] as RouteSet;
   const hasProfiles = routeSets.length > 1;
   let inFlight = 0;
@@ -102,6 +104,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           break;
         }
       }
+    }
+    if (openApi !== undefined && rawPath === openApi.path && (method === 'GET' || method === 'HEAD')) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(openApi.body) });
+      if (method === 'HEAD') res.end();
+      else res.end(openApi.body);
+      finish(undefined, req, res, requestId, rawPath, startedAt, method === 'HEAD' ? 0 : Buffer.byteLength(openApi.body));
+      return;
     }
     const lookup = routeSet.router.find(method, routedPath);
     if (lookup.kind !== 'match') {

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOpenApiDocument } from '../../src/openapi/load-document.js';
 import { buildGateway, type Gateway } from '../../src/app.js';
 import { validateConfigData } from '../../src/config/load-config.js';
 import { startDirectoryService } from '../../src/demo/grpc-directory-service.js';
@@ -144,5 +148,34 @@ describe('gRPC status → HTTP problem', () => {
     });
     expect(precondition.status).toBe(400);
     expect(json(precondition).grpcCode).toBe('FAILED_PRECONDITION');
+  });
+});
+
+describe('generated OpenAPI', () => {
+  it('GET /openapi.json serves one OpenAPI 3.1 document: the annotated methods plus the hand-written documents', async () => {
+    const res = await request1(`${base}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json');
+    const doc = json(res) as { openapi: string; paths: Record<string, Record<string, { operationId?: string }>>; components: { schemas: Record<string, unknown> } };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual([
+      '/v1/people/{id}',
+      '/v1/people',
+      '/v1/people/{id}:promote',
+      '/v1/people/{id}/level',
+      '/api/users',
+      '/api/users/{id}',
+      '/api/users/{id}/avatar',
+    ]);
+    expect(doc.paths['/v1/people/{id}']?.get?.operationId).toBe('demo.directory.v1.Directory.GetPerson');
+    expect(doc.components.schemas['demo.directory.v1.Person']).toMatchObject({
+      properties: { employeeNumber: { type: 'string', format: 'int64' }, joinedAt: { type: 'string', format: 'date-time' } },
+    });
+    // It is a valid document: the gateway's own loader (every schema compiled by ajv) finds nothing wrong.
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'protogate-openapi-')), 'openapi.json');
+    writeFileSync(file, res.body);
+    const loaded = loadOpenApiDocument(file, 'openapi.json');
+    expect(loaded.issues).toEqual([]);
+    expect(loaded.operations.map((operation) => operation.operationId)).toContain('demo.directory.v1.Directory.PromotePerson_1');
   });
 });
