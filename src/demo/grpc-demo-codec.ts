@@ -28,8 +28,8 @@ export function serviceDefinition(service: protobuf.Service): grpc.ServiceDefini
     if (req === null || res === null) throw new Error(`unresolved types of ${name}.${method.name}`);
     definition[method.name] = {
       path: `/${name}/${method.name}`,
-      requestStream: false,
-      responseStream: false,
+      requestStream: method.requestStream === true,
+      responseStream: method.responseStream === true,
       requestSerialize: (value) => encodeCanonical(req, value),
       requestDeserialize: (bytes) => req.toObject(req.decode(bytes), CONVERSION),
       responseSerialize: (value) => encodeCanonical(res, value),

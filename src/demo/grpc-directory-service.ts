@@ -21,6 +21,8 @@ export const DIRECTORY_SERVICE = 'demo.directory.v1.Directory';
 /** Largest `page_size` ListPeople accepts; above it the call fails OUT_OF_RANGE. */
 export const MAX_PAGE_SIZE = 50;
 const DEFAULT_PAGE_SIZE = 10;
+/** People WatchPeople streams when the request's `limit` is 0. */
+const DEFAULT_WATCH_LIMIT = 5;
 /** Upper bound of the `x-delay-ms` request metadata (a test hook for deadlines and cancellation). */
 const MAX_DELAY_MS = 10_000;
 
@@ -223,6 +225,59 @@ function unary(handler: Handler, stats: DirectoryStats): grpc.handleUnaryCall<Ob
 }
 
 /**
+ * WatchPeople (server streaming): up to `limit` (0 → 5) people of `team` (every team when empty), the first at
+ * once and the next ones `interval_ms` apart (≤ 10 000). `fail_after` > 0 ends the stream ABORTED "watch
+ * interrupted" after that many messages (or after the last match, when fewer match); `fail_after` -1 fails
+ * NOT_FOUND before the first message; a negative `limit` is INVALID_ARGUMENT. Client cancellation stops it.
+ */
+function watchPeople(stats: DirectoryStats): grpc.handleServerStreamingCall<Obj, Obj> {
+  return (call) => {
+    stats.calls++;
+    let timer: NodeJS.Timeout | undefined;
+    let cancelled = false;
+    call.on('cancelled', () => {
+      cancelled = true;
+      stats.cancelled++;
+      if (timer !== undefined) clearTimeout(timer);
+    });
+    const requestId = call.metadata.get('x-request-id')[0];
+    if (typeof requestId === 'string') {
+      const initial = new grpc.Metadata();
+      initial.set('x-request-id', requestId);
+      call.sendMetadata(initial);
+    }
+    const fail = (error: StatusError): void => {
+      // grpc-js ends a server stream with the status of an 'error' event (ServerWritableStreamImpl).
+      call.emit('error', { ...toServiceError(error), name: 'StatusError', message: error.message });
+    };
+    const request = call.request;
+    const team = str(request['team']);
+    const limit = num(request['limit']);
+    const failAfter = num(request['fail_after']);
+    const interval = Math.min(Math.max(num(request['interval_ms']), 0), MAX_DELAY_MS);
+    if (limit < 0) return fail(new StatusError(grpc.status.INVALID_ARGUMENT, 'limit must not be negative'));
+    if (failAfter === -1) return fail(new StatusError(grpc.status.NOT_FOUND, `team "${team}" not found`));
+    const people = PEOPLE.filter((person) => team === '' || person.teams.includes(team)).slice(0, limit === 0 ? DEFAULT_WATCH_LIMIT : limit);
+    const stop = failAfter > 0 ? Math.min(failAfter, people.length) : people.length;
+    let sent = 0;
+    const next = (): void => {
+      timer = undefined;
+      if (cancelled) return;
+      if (sent === stop) {
+        if (failAfter > 0) fail(new StatusError(grpc.status.ABORTED, 'watch interrupted'));
+        else call.end();
+        return;
+      }
+      call.write({ ...people[sent] });
+      sent++;
+      if (sent < stop && interval > 0) timer = setTimeout(next, interval);
+      else next();
+    };
+    next();
+  };
+}
+
+/**
  * Starts the demo directory (`demo.directory.v1.Directory`) on `opts.host:opts.port` (127.0.0.1 and an ephemeral
  * port by default), gRPC over HTTP/2 cleartext.
  *
@@ -232,6 +287,8 @@ function unary(handler: Handler, stats: DirectoryStats): grpc.handleUnaryCall<Ob
  *   all matches
  * - CreatePerson: echoes `person` with id "51"; an empty `display_name` → INVALID_ARGUMENT (with BadRequest)
  * - PromotePerson: the person with the new level; LEVEL_UNSPECIFIED → FAILED_PRECONDITION
+ * - WatchPeople (server streaming): up to `limit` people of `team`, `interval_ms` apart; `fail_after` n > 0 ends
+ *   ABORTED after n messages, -1 fails NOT_FOUND before the first (see {@link watchPeople})
  * - Ping: echoes `message`, `at` = now
  *
  * Every call echoes request metadata `x-request-id` as initial metadata; `x-delay-ms` (≤ 10 000) delays the answer.
@@ -242,6 +299,10 @@ export async function startDirectoryService(opts: { host?: string; port?: number
   const stats: DirectoryStats = { calls: 0, cancelled: 0 };
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const method of service.methodsArray) {
+    if (method.name === 'WatchPeople') {
+      implementation[method.name] = watchPeople(stats);
+      continue;
+    }
     const handler = HANDLERS[method.name];
     if (handler === undefined) throw new Error(`no handler for ${DIRECTORY_SERVICE}/${method.name}`);
     implementation[method.name] = unary(handler, stats);

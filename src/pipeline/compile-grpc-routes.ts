@@ -77,6 +77,15 @@ export function compileGrpcRoutes(
       });
       continue;
     }
+    const method = loaded.root.lookupService(binding.service).methods[binding.method.slice(binding.method.indexOf('/') + 1)];
+    if (method?.requestStream === true) {
+      issues.push({
+        file: config.file,
+        pointer: toPointer(['grpc', 'services', binding.service]),
+        message: `${binding.method} (${binding.httpMethod} ${binding.pathTemplate}): ${method.responseStream === true ? 'bidirectional' : 'client'}-streaming methods are not supported yet (only unary and server-streaming methods are published)`,
+      });
+      continue;
+    }
     const requestType = loaded.root.lookupType(binding.requestType);
     const responseType = loaded.root.lookupType(binding.responseType);
     const operationId = grpcOperationId(binding);
@@ -103,6 +112,7 @@ export function compileGrpcRoutes(
       grpcPath: `/${binding.method}`,
       ignoreUnknownQuery: config.grpc.ignoreUnknownFields,
       metadata: compileMetadataRules(config.grpc),
+      serverStreaming: method?.responseStream === true,
     };
     const route = buildRoute({
       operation,

@@ -163,6 +163,7 @@ describe('generated OpenAPI', () => {
       '/v1/people',
       '/v1/people/{id}:promote',
       '/v1/people/{id}/level',
+      '/v1/people:watch',
       '/api/users',
       '/api/users/{id}',
       '/api/users/{id}/avatar',
