@@ -146,6 +146,14 @@ type Handler = (request: Obj) => Obj;
 const HANDLERS: Readonly<Record<string, Handler>> = {
   GetPerson: (request) => ({ ...lookup(str(request['id'])) }),
 
+  GetMember: (request) => {
+    const match = /^teams\/([^/]+)\/members\/([^/]+)$/.exec(str(request['name']));
+    if (match === null) throw new StatusError(grpc.status.INVALID_ARGUMENT, 'name must be teams/{team}/members/{id}');
+    const person = lookup(match[2] ?? '');
+    if (!person.teams.includes(match[1] ?? '')) throw new StatusError(grpc.status.NOT_FOUND, `${str(request['name'])} not found`);
+    return { ...person };
+  },
+
   ListPeople: (request) => {
     const requested = num(request['page_size']);
     if (requested < 0) throw new StatusError(grpc.status.INVALID_ARGUMENT, 'page_size must not be negative');

@@ -73,7 +73,7 @@ export function compileGrpcRoutes(
       issues.push({
         file: config.file,
         pointer: toPointer(['grpc', 'services', binding.service]),
-        message: `${binding.method} (${binding.httpMethod} ${binding.pathTemplate}): ${routerTemplate === undefined ? 'multi-segment variables and "**" are not routable yet' : 'custom HTTP methods are not routable yet'}`,
+        message: `${binding.method} (${binding.httpMethod} ${binding.pathTemplate}): ${routerTemplate === undefined ? '"**" is not routable yet' : 'custom HTTP methods are not routable yet'}`,
       });
       continue;
     }
@@ -108,6 +108,7 @@ export function compileGrpcRoutes(
       requestCodec: createJsonCodec(requestType, codecOptions),
       responseCodec: createJsonCodec(responseType, codecOptions),
       paramFields: routerTemplate.paramFields,
+      bindByTemplate: routerTemplate.bindByTemplate,
       queryExcluded: boundFieldPaths(binding),
       grpcPath: `/${binding.method}`,
       ignoreUnknownQuery: config.grpc.ignoreUnknownFields,
@@ -141,29 +142,43 @@ export interface GrpcRoutes {
   readonly openApi: (() => Record<string, unknown>) | undefined;
 }
 
+interface RouterTemplate {
+  readonly template: string;
+  readonly paramFields: ReadonlyMap<string, string>;
+  /** Multi-segment variables are bound from the raw path with http.proto's rules, not from router parameters. */
+  readonly bindByTemplate: boolean;
+}
+
 /**
  * Our router's template for a binding: literals as they are, each single-segment variable as `{pN}` (router
- * parameter names are plain identifiers; `pN` maps back to the field path), the verb kept on the last segment
- * (`/v1/people/{p0}:promote`). Multi-segment variables and `**` need a router extension: undefined for now.
+ * parameter names are plain identifiers; `pN` maps back to the field path), each `*` of a multi-segment variable
+ * as its own parameter `{wN}` (the rule `/v1/{name=teams/STAR/members/STAR}` routes as `/v1/teams/{w0}/members/{w1}`,
+ * STAR standing for the `*` segment pattern, which would end this comment), the verb
+ * kept on the last segment (`/v1/people/{p0}:promote`). `**` needs a tail wildcard in the router: undefined.
  */
-function toRouterTemplate(binding: HttpBinding): { template: string; paramFields: ReadonlyMap<string, string> } | undefined {
+function toRouterTemplate(binding: HttpBinding): RouterTemplate | undefined {
   const { template } = binding;
   const paramFields = new Map<string, string>();
   const parts: string[] = [];
-  template.segments.forEach((segment, index) => {
-    const variable = template.variables.find((item) => item.start === index && !item.multiSegment);
-    if (variable !== undefined) {
+  let wildcards = 0;
+  for (const [index, segment] of template.segments.entries()) {
+    if (segment.kind === 'any-deep') return undefined; // "**" needs a tail wildcard in the router
+    const single = template.variables.find((item) => item.start === index && !item.multiSegment);
+    if (single !== undefined) {
       const name = `p${paramFields.size}`;
-      paramFields.set(name, variable.fieldPath);
+      paramFields.set(name, single.fieldPath);
       parts.push(`{${name}}`);
     } else if (segment.kind === 'literal') {
       parts.push(segment.value);
     } else {
-      parts.push('');
+      parts.push(`{w${wildcards++}}`); // a "*" inside a multi-segment variable: routed here, bound by the template
     }
-  });
-  if (parts.includes('') || template.variables.some((variable) => variable.multiSegment)) return undefined;
+  }
   const verb = template.verb === undefined ? '' : `:${template.verb}`;
-  return { template: `/${parts.join('/')}${verb}`, paramFields };
+  return {
+    template: `/${parts.join('/')}${verb}`,
+    paramFields,
+    bindByTemplate: template.variables.some((variable) => variable.multiSegment),
+  };
 }
 

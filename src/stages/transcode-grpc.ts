@@ -4,6 +4,7 @@ import { problemType } from '../errors/codes.js';
 import { GatewayError, type Violation } from '../errors/gateway-error.js';
 import { decodeStatusDetails, grpcStatusName, httpStatusFromGrpc, retryAfterSeconds, GrpcStatus } from '../errors/grpc-status.js';
 import type { HttpBinding } from '../grpc/http-rules/extract-http-rules.js';
+import { matchPathTemplate } from '../grpc/http-rules/match-path-template.js';
 import { bindQueryParameters } from '../grpc/http-rules/query-parameters.js';
 import { EMPTY_METADATA, type GrpcMetadata } from '../grpc/client/wire.js';
 import type { JsonCodec } from '../grpc/json/index.js';
@@ -22,6 +23,8 @@ export interface GrpcRoute {
   readonly responseCodec: JsonCodec;
   /** Router parameter name (`p0`) → request field path (`book.name`). */
   readonly paramFields: ReadonlyMap<string, string>;
+  /** The template has multi-segment variables: bind every variable from the raw path with http.proto's rules. */
+  readonly bindByTemplate: boolean;
   /** Fields bound by the path or the body: query parameters may not set them. */
   readonly queryExcluded: ReadonlySet<string>;
   /** `/pkg.Service/Method`. */
@@ -62,7 +65,17 @@ export function createTranscodeGrpcStage(route: RouteDefinition, grpc: GrpcRoute
     } else if (binding.body !== undefined && ctx.json !== undefined) {
       request[binding.body] = ctx.json;
     }
-    for (const [param, fieldPath] of paramEntries) setPath(request, fieldPath, ctx.params[param]);
+    if (grpc.bindByTemplate) {
+      // http.proto: multi-segment values keep reserved characters (e.g. %2F) encoded; the router decodes fully.
+      const matched = matchPathTemplate(binding.template, ctx.rawPath);
+      if (!matched.matched) {
+        const location = 'fieldPath' in matched ? `/path/${matched.fieldPath}` : '/path';
+        throw invalid([{ location, message: 'error' in matched ? matched.error : 'does not match the method\'s path template' }]);
+      }
+      for (const { fieldPath, value } of matched.bindings) setPath(request, fieldPath, value);
+    } else {
+      for (const [param, fieldPath] of paramEntries) setPath(request, fieldPath, ctx.params[param]);
+    }
     if (ctx.rawQuery !== '') {
       const bound = bindQueryParameters(ctx.rawQuery, requestType, queryExcluded);
       const problems = grpc.ignoreUnknownQuery ? bound.issues.filter((issue) => issue.fieldPath !== undefined) : bound.issues;

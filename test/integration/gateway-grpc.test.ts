@@ -114,6 +114,20 @@ describe('REST → gRPC, published from google.api.http annotations', () => {
   });
 });
 
+describe('a multi-segment path variable (a resource name)', () => {
+  it('{name=teams/*/members/*} binds the whole name', async () => {
+    const res = await request1(`${base}/v1/teams/ops/members/42`);
+    expect(res.status).toBe(200);
+    expect(json(res)).toEqual(ada);
+  });
+
+  it('a name the service does not know is its NOT_FOUND', async () => {
+    const res = await request1(`${base}/v1/teams/design/members/42`);
+    expect(res.status).toBe(404);
+    expect(json(res).grpcMessage).toBe('teams/design/members/42 not found');
+  });
+});
+
 describe('gRPC status → HTTP problem', () => {
   it('NOT_FOUND → 404 with the code name and message', async () => {
     const res = await request1(`${base}/v1/people/77`, { headers: { 'x-request-id': 'g-404' } });
@@ -164,6 +178,7 @@ describe('generated OpenAPI', () => {
       '/v1/people/{id}:promote',
       '/v1/people/{id}/level',
       '/v1/people:watch',
+      '/v1/{name}',
       '/api/users',
       '/api/users/{id}',
       '/api/users/{id}/avatar',

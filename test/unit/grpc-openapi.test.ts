@@ -56,12 +56,13 @@ describe('generateOpenApi on the demo directory proto', () => {
   it('writes one path item per template and one operation per binding', () => {
     expect(demo['openapi']).toBe('3.1.0');
     expect(demo['info']).toEqual({ title: 'Directory', version: '1.0.0' });
-    expect(Object.keys(demo['paths']).sort()).toEqual(['/v1/people', '/v1/people/{id}', '/v1/people/{id}/level', '/v1/people/{id}:promote', '/v1/people:watch']);
+    expect(Object.keys(demo['paths']).sort()).toEqual(['/v1/people', '/v1/people/{id}', '/v1/people/{id}/level', '/v1/people/{id}:promote', '/v1/people:watch', '/v1/{name}']);
     const ops = Object.entries(demo['paths'] as Doc).flatMap(([p, item]) => Object.entries(item as Doc).map(([m, op]) => `${m} ${p} ${op.operationId}`));
     expect(ops.sort()).toEqual([
       'get /v1/people demo.directory.v1.Directory.ListPeople',
       'get /v1/people/{id} demo.directory.v1.Directory.GetPerson',
       'get /v1/people:watch demo.directory.v1.Directory.WatchPeople',
+      'get /v1/{name} demo.directory.v1.Directory.GetMember',
       'patch /v1/people/{id}/level demo.directory.v1.Directory.PromotePerson_1',
       'post /v1/people demo.directory.v1.Directory.CreatePerson',
       'post /v1/people/{id}:promote demo.directory.v1.Directory.PromotePerson',
@@ -125,7 +126,7 @@ describe('generateOpenApi on the demo directory proto', () => {
     expect(issues).toEqual([]);
     expect(metaSchemaErrors(demo)).toEqual([]);
     expect(operations.map((o) => `${o.method} ${o.publicTemplate}`).sort()).toEqual([
-      'GET /v1/people', 'GET /v1/people/{id}', 'GET /v1/people:watch', 'PATCH /v1/people/{id}/level', 'POST /v1/people',
+      'GET /v1/people', 'GET /v1/people/{id}', 'GET /v1/people:watch', 'GET /v1/{name}', 'PATCH /v1/people/{id}/level', 'POST /v1/people',
       'POST /v1/people/{id}:promote',
     ]);
   });
