@@ -40,8 +40,8 @@ export function buildGateway(config: GatewayConfig, logging: Logging): Gateway {
     mergeOpenApi(grpcOpenApi?.(), config.openapi, config.baseDir, { title: 'protogate', version: '1.0.0' });
   const dispatcher = createDispatcher({
     routeSets,
-    openApi:
-      config.openapiEndpoint === false ? undefined : { path: config.openapiEndpoint, body: JSON.stringify(openApiDocument()) },
+    // Built on the first request for it: `validate`, `routes` and a gateway nobody asks need not read the documents.
+    openApi: config.openapiEndpoint === false ? undefined : { path: config.openapiEndpoint, body: memoize(() => JSON.stringify(openApiDocument())) },
     logger: logging.logger,
     accessLog: logging.accessLog,
     requestIdHeader: config.requestId.header,
@@ -89,4 +89,9 @@ export function buildGateway(config: GatewayConfig, logging: Logging): Gateway {
       return closing;
     },
   };
+}
+
+function memoize(compute: () => string): () => string {
+  let value: string | undefined;
+  return () => (value ??= compute());
 }

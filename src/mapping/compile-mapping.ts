@@ -185,7 +185,7 @@ export function compileMapping(
 }
 
 /** Expressions see `steps.<name>` as the step's decoded body; the executor keeps status and headers beside it. */
-export function expressionScope(scope: StepScope): Scope {
+function expressionScope(scope: StepScope): Scope {
   const bodies: Record<string, unknown> = {};
   for (const name in scope.steps) bodies[name] = scope.steps[name]?.body;
   return { ...scope, steps: bodies };

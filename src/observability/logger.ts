@@ -31,11 +31,6 @@ export function createLogging(level: string, accessLog: boolean, destination?: N
   return { logger, accessLog: enabled ? createAccessLog(sink as LogDestination, SERVICE) : undefined };
 }
 
-/** A logger alone (CLI commands that serve no traffic). */
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  return createLogging(level, false, destination).logger;
-}
-
 const SERVICE = 'protogate';
 
 /** Writes out buffered log lines (access log first, then pino's buffer). */

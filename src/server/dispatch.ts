@@ -18,7 +18,7 @@ export interface DispatcherOptions {
   readonly requestIdHeader: string;
   readonly trustIncomingRequestId: boolean;
   /** Serves the OpenAPI document at this path (GET and HEAD), before routing. */
-  readonly openApi?: { readonly path: string; readonly body: string } | undefined;
+  readonly openApi?: { readonly path: string; body(): string } | undefined;
 }
 
 export interface Dispatcher {
@@ -106,10 +106,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       }
     }
     if (openApi !== undefined && rawPath === openApi.path && (method === 'GET' || method === 'HEAD')) {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(openApi.body) });
+      const body = openApi.body();
+      const bytes = Buffer.byteLength(body);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes });
       if (method === 'HEAD') res.end();
-      else res.end(openApi.body);
-      finish(undefined, req, res, requestId, rawPath, startedAt, method === 'HEAD' ? 0 : Buffer.byteLength(openApi.body));
+      else res.end(body);
+      finish(undefined, req, res, requestId, rawPath, startedAt, method === 'HEAD' ? 0 : bytes);
       return;
     }
     const lookup = routeSet.router.find(method, routedPath);

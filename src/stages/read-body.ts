@@ -1,5 +1,6 @@
 import type { Http2ServerRequest } from 'node:http2';
 import { GatewayError } from '../errors/gateway-error.js';
+import { isJsonMediaType } from '../openapi/parameters.js';
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import type { RouteDefinition } from '../pipeline/compiled-route.js';
 import type { ClientRequestLike } from '../upstreams/types.js';
@@ -78,15 +79,11 @@ function declaredLength(req: ClientRequestLike): number | undefined {
   return length === undefined ? undefined : Number(length);
 }
 
-export function mediaTypeOf(header: string | undefined): string | undefined {
+function mediaTypeOf(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const semicolon = header.indexOf(';');
   const type = (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase();
   return type === '' ? undefined : type;
-}
-
-export function isJsonMediaType(mediaType: string): boolean {
-  return mediaType === 'application/json' || mediaType.endsWith('+json');
 }
 
 /** OpenAPI media type ranges: exact, `type/*`, `*\/*` (OpenAPI 3.1 §4.8.14). */

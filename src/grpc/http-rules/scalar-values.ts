@@ -25,18 +25,7 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
  * them directly; Timestamp, Duration and FieldMask are JSON strings, passed on for the JSON
  * codec to check. All other messages are set field by field (`a.b=1`).
  */
-export const WRAPPER_SCALARS: Readonly<Record<string, string>> = {
-  'google.protobuf.DoubleValue': 'double',
-  'google.protobuf.FloatValue': 'float',
-  'google.protobuf.Int64Value': 'int64',
-  'google.protobuf.UInt64Value': 'uint64',
-  'google.protobuf.Int32Value': 'int32',
-  'google.protobuf.UInt32Value': 'uint32',
-  'google.protobuf.BoolValue': 'bool',
-  'google.protobuf.StringValue': 'string',
-  'google.protobuf.BytesValue': 'bytes',
-};
-export const STRING_WKTS = new Set(['google.protobuf.Timestamp', 'google.protobuf.Duration', 'google.protobuf.FieldMask']);
+export { STRING_WKTS, WRAPPER_SCALARS } from '../well-known-types.js';
 
 /**
  * Converts one query value to the proto3 JSON form of a scalar field: 64-bit integers as

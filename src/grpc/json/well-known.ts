@@ -5,6 +5,7 @@
  * Fields are found by number, not name, so the codecs work whether protobufjs loaded the WKTs from its bundled
  * descriptors (camelCase names such as `nullValue`) or from `.proto` sources with `keepCase` (`null_value`).
  */
+import { WRAPPER_SCALARS } from '../well-known-types.js';
 import protobuf from 'protobufjs';
 import { createScalarCodec, decodeBase64, toBigInt } from './scalars.js';
 import { fieldMaskPathFromJson, fieldMaskPathToJson, formatDuration, formatTimestamp, parseDuration, parseTimestamp } from './time.js';
@@ -16,13 +17,10 @@ import {
 /** Returns the codec of a message type; the caller caches, so recursive types are fine. */
 export type CodecLookup = (type: protobuf.Type) => ValueCodec;
 
-const WRAPPERS: Readonly<Record<string, string>> = {
-  '.google.protobuf.DoubleValue': 'double', '.google.protobuf.FloatValue': 'float',
-  '.google.protobuf.Int64Value': 'int64', '.google.protobuf.UInt64Value': 'uint64',
-  '.google.protobuf.Int32Value': 'int32', '.google.protobuf.UInt32Value': 'uint32',
-  '.google.protobuf.BoolValue': 'bool', '.google.protobuf.StringValue': 'string',
-  '.google.protobuf.BytesValue': 'bytes',
-};
+/** protobufjs full names carry a leading dot. */
+const WRAPPERS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(WRAPPER_SCALARS).map(([name, scalar]) => [`.${name}`, scalar]),
+);
 
 const SPECIAL = new Set([
   ...Object.keys(WRAPPERS),

@@ -3,6 +3,7 @@
  * mapping: the JSON the gateway writes, which is also what it accepts (it accepts more: original field names,
  * numbers for 64-bit integers, enum numbers, URL-safe base64).
  */
+import { STRING_WKTS, WRAPPER_SCALARS } from '../well-known-types.js';
 import protobuf from 'protobufjs';
 import { enumTypeOf, isMapField, jsonNameOf, messageTypeOf, trimDot } from '../http-rules/proto-fields.js';
 
@@ -46,23 +47,15 @@ export function scalarSchema(type: string): Schema {
   }
 }
 
-const WRAPPERS: Readonly<Record<string, string>> = {
-  'google.protobuf.DoubleValue': 'double', 'google.protobuf.FloatValue': 'float',
-  'google.protobuf.Int64Value': 'int64', 'google.protobuf.UInt64Value': 'uint64',
-  'google.protobuf.Int32Value': 'int32', 'google.protobuf.UInt32Value': 'uint32',
-  'google.protobuf.BoolValue': 'bool', 'google.protobuf.StringValue': 'string',
-  'google.protobuf.BytesValue': 'bytes',
-};
 
 /** Well-known types written as one JSON string: they can be set from the query like scalars. */
-const STRING_WKTS = new Set(['google.protobuf.Timestamp', 'google.protobuf.Duration', 'google.protobuf.FieldMask']);
 
 /**
  * The JSON form of a well-known type with a special mapping, or undefined for ordinary messages.
  * `nullable` wrappers: JSON `null` means "unset" for them.
  */
 export function wellKnownSchema(fullName: string, nullable = true): Schema | undefined {
-  const wrapped = WRAPPERS[fullName];
+  const wrapped = WRAPPER_SCALARS[fullName];
   if (wrapped !== undefined) {
     const inner = scalarSchema(wrapped);
     if (!nullable) return inner;
@@ -98,7 +91,7 @@ export function wellKnownSchema(fullName: string, nullable = true): Schema | und
 
 /** True for a message type that a query parameter sets as one value (wrappers, Timestamp, Duration, FieldMask). */
 export function isQueryLeafMessage(fullName: string): boolean {
-  return fullName in WRAPPERS || STRING_WKTS.has(fullName);
+  return fullName in WRAPPER_SCALARS || STRING_WKTS.has(fullName);
 }
 
 /** Map keys are JSON strings; integer and bool keys keep their text form. */
