@@ -116,3 +116,49 @@ describe('runtime faults never crash', () => {
     expect(compiled.evaluate({})).toBe('1970-01-01T00:00:01.000Z');
   });
 });
+
+describe('generated object builders and field copies', () => {
+  // Field names are the only text that reaches generated code; each must stay exactly one string literal.
+  const hostile = ['a"b', "c'd", 'e\\', 'f\u2028g', 'h\ni', '"]; globalThis.pwned = 1; //', '${x}', '\ud800', '0', 'constructor'];
+
+  it('writes hostile field names of a template verbatim and runs none of them', () => {
+    const names = hostile.filter((name) => name !== 'constructor'); // reserved in templates
+    const template = Object.fromEntries(names.map((name, i) => [name, `=body.v${i}`]));
+    const compiled = compileTemplate(template, { ...context, sources: {} });
+    const body = Object.fromEntries(names.map((_, i) => [`v${i}`, i]));
+    const out = compiled.evaluate({ body }) as Record<string, unknown>;
+    expect(Object.keys(out).sort()).toEqual([...names].sort());
+    names.forEach((name, i) => expect(out[name]).toBe(i));
+    expect((globalThis as Record<string, unknown>).pwned).toBeUndefined();
+  });
+
+  it('renames, omits and picks hostile field names of the data verbatim', () => {
+    const source = Object.fromEntries(hostile.map((name, i) => [name, i]));
+    const renamed = compileExpression('rename(body.x, { "a\\"b": "renamed" })', context).evaluate({ body: { x: source } });
+    expect(renamed).toEqual({ ...Object.fromEntries(hostile.filter((n) => n !== 'a"b').map((n) => [n, source[n]])), renamed: 0 });
+    const omitted = compileExpression('omit(body.x, "e\\\\", "h\\ni")', context).evaluate({ body: { x: source } });
+    expect(Object.keys(omitted as object).sort()).toEqual(hostile.filter((n) => n !== 'e\\' && n !== 'h\ni').sort());
+    const picked = compileExpression('pick(body.x, "f\u2028g", "0", "missing")', context).evaluate({ body: { x: source } });
+    expect(picked).toEqual({ 'f\u2028g': 3, 0: 8 });
+    expect((globalThis as Record<string, unknown>).pwned).toBeUndefined();
+  });
+
+  it('copies data of ever new layouts the same way once the per-site budget of generated copies is spent', () => {
+    const rename = compileExpression('map(body.rows, rename(it, { a: "A" }))', context);
+    const rows = Array.from({ length: 40 }, (_, i) => ({ a: i, [`k${i}`]: i, ...(i % 3 === 0 ? { z: undefined } : {}) }));
+    const out = rename.evaluate({ body: { rows } }) as Record<string, unknown>[];
+    expect(out).toEqual(rows.map((row, i) => ({ A: i, [`k${i}`]: i })));
+    // Layouts seen before are still copied correctly, in source order, from whichever copy holds them.
+    expect(rename.evaluate({ body: { rows: [{ k0: 1, a: 2 }, { a: 0, k0: 0 }] } })).toEqual([{ k0: 1, A: 2 }, { A: 0, k0: 0 }]);
+    expect(Object.keys((rename.evaluate({ body: { rows: [{ k0: 1, a: 2 }] } }) as object[])[0] as object)).toEqual(['k0', 'A']);
+  });
+
+  it('leaves out a __proto__ field of the data instead of replacing the prototype', () => {
+    const source = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as unknown;
+    for (const expression of ['rename(body.x, { a: "b" })', 'omit(body.x, "z")', 'pick(body.x, "a")']) {
+      const out = compileExpression(expression, context).evaluate({ body: { x: source } }) as Record<string, unknown>;
+      expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+      expect(out.polluted).toBeUndefined();
+    }
+  });
+});
