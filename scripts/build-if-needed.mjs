@@ -16,7 +16,12 @@ function newestSource(dir) {
   return newest;
 }
 
-const sources = Math.max(newestSource(path.join(root, 'src')), statSync(path.join(root, 'tsconfig.json')).mtimeMs);
+// Every folder tsconfig.json compiles: the product and the legacy fixture service.
+const sources = Math.max(
+  newestSource(path.join(root, 'src')),
+  newestSource(path.join(root, 'legacy-fixtures')),
+  statSync(path.join(root, 'tsconfig.json')).mtimeMs,
+);
 if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
   process.stderr.write('building (tsc)…\n');
   execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.json')], {
