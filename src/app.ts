@@ -8,6 +8,10 @@ import { startListener, type Listener } from './server/listeners.js';
 import { createHttpUpstream } from './upstreams/http/create-http-upstream.js';
 import type { HttpUpstream } from './upstreams/types.js';
 import { createGrpcUpstream, type GrpcUpstream } from './upstreams/grpc/grpc-upstream.js';
+import { checkHealthEndpointPaths } from './health/endpoint-paths.js';
+import { createHealthEndpoints } from './health/endpoints.js';
+import { createHealthMonitor } from './health/health-monitor.js';
+import type { CheckedUpstream } from './health/types.js';
 
 /** A compiled gateway: routes, upstream pools and the dispatcher. Building it does no network I/O. */
 export interface Gateway {
@@ -31,11 +35,22 @@ export interface Gateway {
 export function buildGateway(config: GatewayConfig, logging: Logging): Gateway {
   const upstreams = new Map<string, HttpUpstream>();
   const grpcUpstreams = new Map<string, GrpcUpstream>();
+  const checked: CheckedUpstream[] = [];
   for (const [name, upstreamConfig] of Object.entries(config.upstreams)) {
-    if (upstreamConfig.protocol === 'grpc') grpcUpstreams.set(name, createGrpcUpstream(name, upstreamConfig, config.baseDir));
-    else upstreams.set(name, createHttpUpstream(name, upstreamConfig, { baseDir: config.baseDir, proxyName: 'protogate' }));
+    if (upstreamConfig.protocol === 'grpc') {
+      const upstream = createGrpcUpstream(name, upstreamConfig, config.baseDir);
+      grpcUpstreams.set(name, upstream);
+      if (upstream.health !== undefined) checked.push(upstream.health);
+    } else {
+      const upstream = createHttpUpstream(name, upstreamConfig, { baseDir: config.baseDir, proxyName: 'protogate' });
+      upstreams.set(name, upstream);
+      if (upstream.health !== undefined) checked.push(upstream.health);
+    }
   }
   const { routeSets, routes, grpcOpenApi } = compileRoutes(config, upstreams, grpcUpstreams);
+  checkHealthEndpointPaths(config, routeSets);
+  // Checks start with the listeners: `validate`, `routes` and `openapi` build a gateway that never checks anything.
+  const health = createHealthMonitor(checked, logging.logger);
   const openApiDocument = (): Record<string, unknown> =>
     mergeOpenApi(grpcOpenApi?.(), config.openapi, config.baseDir, { title: 'protogate', version: '1.0.0' });
   const dispatcher = createDispatcher({
@@ -46,12 +61,20 @@ export function buildGateway(config: GatewayConfig, logging: Logging): Gateway {
     accessLog: logging.accessLog,
     requestIdHeader: config.requestId.header,
     trustIncomingRequestId: config.requestId.trustIncoming,
+    health: createHealthEndpoints({
+      liveness: config.healthEndpoints.liveness === false ? undefined : config.healthEndpoints.liveness,
+      readiness: config.healthEndpoints.readiness === false ? undefined : config.healthEndpoints.readiness,
+      report: () => health.report(),
+    }),
   });
   let listeners: Listener[] = [];
   let closing: Promise<number> | undefined;
 
   async function drainAndClose(drainTimeoutMs: number): Promise<number> {
     dispatcher.beginDrain();
+    // Readiness now answers 503; give load balancers that poll it time to stop sending before the doors close.
+    const notReadyDelayMs = config.shutdown.notReadyDelayMs;
+    if (notReadyDelayMs > 0 && listeners.length > 0) await new Promise((resolve) => setTimeout(resolve, notReadyDelayMs));
     for (const listener of listeners) listener.stopAccepting();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'deadline'>((resolve) => {
@@ -62,6 +85,7 @@ export function buildGateway(config: GatewayConfig, logging: Logging): Gateway {
     const cutOff = outcome === 'deadline' ? dispatcher.inFlight : 0;
     for (const listener of listeners) listener.destroyAll();
     await Promise.all(listeners.map((listener) => listener.closed()));
+    health.stop();
     await Promise.all([...upstreams.values(), ...grpcUpstreams.values()].map((upstream) => upstream.close()));
     return cutOff;
   }
@@ -82,6 +106,7 @@ export function buildGateway(config: GatewayConfig, logging: Logging): Gateway {
         throw error;
       }
       listeners = started;
+      health.start();
       return listeners;
     },
     close(drainTimeoutMs = config.shutdown.drainTimeoutMs) {

@@ -58,6 +58,35 @@ const upstreamTls = z
   })
   .strict();
 
+/**
+ * Active health checking of an upstream's targets. The first answer decides a new target's state (as Envoy does at
+ * start-up); after that the thresholds apply, except that an explicit "not serving" (gRPC NOT_SERVING, HTTP 503)
+ * takes the target out at once.
+ */
+export const healthCheckSchema = z
+  .object({
+    intervalMs: positiveMs.default(5_000).describe('time between the end of one check of a target and the start of the next'),
+    timeoutMs: positiveMs.default(1_000).describe('a check not answered within this counts as a failure'),
+    unhealthyThreshold: z.number().int().positive().default(3).describe('consecutive failures that take a healthy target out of rotation'),
+    healthyThreshold: z.number().int().positive().default(2).describe('consecutive successes that bring an unhealthy target back'),
+    service: z
+      .string()
+      .optional()
+      .describe('grpc only: the service name sent in grpc.health.v1.HealthCheckRequest (default "": the server as a whole)'),
+    path: z
+      .string()
+      .regex(/^\/[^#\s]*$/, 'expected a path like "/health" (optional query, no fragment)')
+      .optional()
+      .describe('http1/http2 only: GET this path, healthy on 2xx; without it a check opens a connection (and TLS handshake)'),
+    panicThresholdPercent: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(0)
+      .describe('below this share of healthy targets, balance over all targets (Envoy\'s panic threshold); with no healthy target it always does'),
+  })
+  .strict();
+
 const targetUrl = z
   .string()
   .refine((value) => /^https?:\/\/[^/]+\/?$/.test(value), {
@@ -85,8 +114,21 @@ export const upstreamSchema = z
       })
       .strict()
       .default({ maxConnections: 128, maxSessions: 1 }),
+    healthCheck: healthCheckSchema
+      .optional()
+      .describe('active health checks: grpc.health.v1 Check for grpc upstreams, GET path (or a connection) for http1/http2'),
   })
-  .strict();
+  .strict()
+  .superRefine((upstream, ctx) => {
+    const check = upstream.healthCheck;
+    if (check === undefined) return;
+    if (upstream.protocol === 'grpc' && check.path !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['healthCheck', 'path'], message: 'only for http1/http2 upstreams; a grpc upstream is checked with grpc.health.v1 (see "service")' });
+    }
+    if (upstream.protocol !== 'grpc' && check.service !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['healthCheck', 'service'], message: 'only for grpc upstreams; an http upstream is checked with "path"' });
+    }
+  });
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP header name');
 
@@ -151,9 +193,17 @@ export const gatewayConfigSchema = z
       keepAliveTimeoutMs: 5_000,
     }),
     shutdown: z
-      .object({ drainTimeoutMs: positiveMs.default(10_000) })
+      .object({
+        drainTimeoutMs: positiveMs.default(10_000),
+        notReadyDelayMs: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe('on SIGTERM/SIGINT, keep accepting and serving this long with the readiness endpoint answering 503, so load balancers stop sending before the listeners close'),
+      })
       .strict()
-      .default({ drainTimeoutMs: 10_000 }),
+      .default({ drainTimeoutMs: 10_000, notReadyDelayMs: 0 }),
     requestId: z
       .object({
         header: headerName.default('x-request-id'),
@@ -181,9 +231,15 @@ export const gatewayConfigSchema = z
       .object({
         files: z.array(z.string().min(1)).default([]).describe('.proto files whose services are published (relative to the config file)'),
         includeDirs: z.array(z.string().min(1)).default(['proto']).describe('import search path; google/api and the well-known types are built in'),
+        descriptorSets: z
+          .array(z.string().min(1))
+          .default([])
+          .describe(
+            'serialized google.protobuf.FileDescriptorSet files (e.g. protoc --include_imports -o api.binpb api.proto), loaded like .proto sources with their google.api.http rules; instead of or beside files',
+          ),
       })
       .strict()
-      .default({ files: [], includeDirs: ['proto'] }),
+      .default({ files: [], includeDirs: ['proto'], descriptorSets: [] }),
     grpc: z
       .object({
         services: z
@@ -226,6 +282,20 @@ export const gatewayConfigSchema = z
       .union([z.string().regex(/^\/[^?#]*$/, 'expected a path like "/openapi.json"'), z.literal(false)])
       .default('/openapi.json')
       .describe('where GET serves the merged OpenAPI 3.1 document of every route (false: not served)'),
+    healthEndpoints: z
+      .object({
+        liveness: z
+          .union([z.string().regex(/^\/[^?#]*$/, 'expected a path like "/healthz"'), z.literal(false)])
+          .default('/healthz')
+          .describe('GET answers 200 while the process serves (false: not served)'),
+        readiness: z
+          .union([z.string().regex(/^\/[^?#]*$/, 'expected a path like "/readyz"'), z.literal(false)])
+          .default('/readyz')
+          .describe('GET answers 200 when not draining and every health-checked upstream has a healthy target, else 503 (false: not served)'),
+      })
+      .strict()
+      .default({ liveness: '/healthz', readiness: '/readyz' })
+      .describe('answered on every listener before routing; a route on the same path is a config error'),
     validateResponses: z
       .boolean()
       .default(false)
@@ -240,3 +310,4 @@ export type LimitsConfig = z.output<typeof limitsSchema>;
 export type UpstreamConfig = z.output<typeof upstreamSchema>;
 export type RoutePolicy = z.output<typeof routePolicySchema>;
 export type ProfileConfig = z.output<typeof profileSchema>;
+export type HealthCheckConfig = z.output<typeof healthCheckSchema>;

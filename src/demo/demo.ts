@@ -5,9 +5,10 @@ import { startCartService } from './cart-service.js';
 import { startDirectoryService } from './grpc-directory-service.js';
 import { startInventoryService } from './inventory-service.js';
 import { startUsersService } from './users-service.js';
+import { startOrderService } from '../../legacy-fixtures/order-service/service.js';
 
 /** Ports the bundled gateway.yaml points its demo upstreams at. */
-export const DEMO_PORTS = { users: 9101, inventory: 9102, carts: 9103, directory: 9104 } as const;
+export const DEMO_PORTS = { users: 9101, inventory: 9102, carts: 9103, directory: 9104, orders: 9105 } as const;
 
 export interface DemoBackends {
   close(): Promise<void>;
@@ -15,7 +16,7 @@ export interface DemoBackends {
 
 /**
  * Starts the demo backends in this process: users and carts over HTTP/1.1, inventory over HTTP/2 cleartext, the
- * directory over gRPC (h2c).
+ * directory over gRPC (h2c), and the legacy SOAP order service of legacy-fixtures/ (WSDL at /orders?wsdl).
  */
 export async function startDemoBackends(host = '127.0.0.1'): Promise<DemoBackends> {
   const started: Pick<DemoService, 'close'>[] = [];
@@ -27,6 +28,7 @@ export async function startDemoBackends(host = '127.0.0.1'): Promise<DemoBackend
     started.push(await startInventoryService({ host, port: DEMO_PORTS.inventory }));
     started.push(await startCartService({ host, port: DEMO_PORTS.carts }));
     started.push(await startDirectoryService({ host, port: DEMO_PORTS.directory }));
+    started.push(await startOrderService({ host, port: DEMO_PORTS.orders }));
   } catch (error) {
     await close();
     throw error;
@@ -50,14 +52,21 @@ export function demoExamples(listeners: readonly Listener[]): string[] {
       `curl -i ${base}/m/api/cart -H 'x-user-id: 7'             # the mobile profile: same data, compact`,
       `curl -i ${base}/api/cart -H 'x-user-id: 10'              # an optional step times out: "partial"`,
       `curl -i ${base}/m/api/users                              # 404: not in the mobile profile`,
+      `curl -i '${base}/api/status?echo=hi'                     # mapping: gRPC Ping (no HTTP rule) + an HTTP step, in parallel`,
       `curl -i ${base}/v1/people/42                             # REST -> gRPC from a google.api.http rule`,
       `curl -i '${base}/v1/people?team=ops&minLevel=SENIOR'     # unbound fields from the query`,
       `curl -i -X POST ${base}/v1/people/7:promote -d '{"level":"PRINCIPAL"}' -H 'content-type: application/json'`,
       `curl -i ${base}/v1/people/77                             # 404: gRPC NOT_FOUND as problem+json`,
+      `curl -i -X POST '${base}/v1/people:import?team=ops' -H 'content-type: application/x-ndjson' --data-binary $'{"displayName":"Grace Hopper"}\\n{"displayName":"Alan Turing","teams":["dev"]}\\n'   # client streaming: one message per NDJSON line`,
+      `curl -i -N -X POST ${base}/v1/people:lookup -H 'content-type: application/x-ndjson' --data-binary $'{"id":"42"}\\n{"id":"7"}\\n'   # bidi streaming: NDJSON in, NDJSON out`,
+      `curl -i '${base}/v1/people:export?team=ops'              # google.api.HttpBody stream: CSV`,
+      `curl -i ${base}/v1/people/42/avatar                      # google.api.HttpBody: an SVG, raw`,
+      `curl -i -X PUT ${base}/v1/people/42/avatar -H 'content-type: image/svg+xml' --data-binary '<svg xmlns="http://www.w3.org/2000/svg"/>'`,
       `curl -i -X PUT ${base}/api/users/42/avatar -H 'content-type: application/octet-stream' --data-binary @package.json`,
       `curl -i '${base}/api/users?limit=500'            # 400: validation problem`,
       `curl -i -X DELETE ${base}/api/users/42           # 405 with Allow`,
       `curl -i ${base}/api/nope                         # 404 problem`,
+      `curl -i ${base}/readyz                           # readiness: every health-checked upstream has a healthy target`,
     );
   }
   if (tls !== undefined) {

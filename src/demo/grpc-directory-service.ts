@@ -12,6 +12,8 @@ import type protobuf from 'protobufjs';
 import { loadProtos } from '../grpc/protos/load-protos.js';
 import { serviceDefinition, type PlainMessage } from './grpc-demo-codec.js';
 import { findPerson, LEVELS, levelName, PEOPLE, PEOPLE_COUNT, type PersonObject } from './directory-data.js';
+import { addHealthService, type DemoHealth } from './grpc-health-service.js';
+import { directoryStreamHandlers } from './grpc-directory-streams.js';
 
 type Obj = PlainMessage;
 
@@ -32,6 +34,8 @@ export interface DirectoryStats {
   calls: number;
   /** Calls the client cancelled (RST_STREAM, deadline) before the answer was sent. */
   cancelled: number;
+  /** Request messages received by the client-streaming and bidi methods (ImportPeople, LookupPeople). */
+  messages: number;
 }
 
 /** A running demo directory: its origin (`http://host:port`), counters, and a way to stop it. */
@@ -39,8 +43,17 @@ export interface DirectoryService {
   readonly url: string;
   readonly port: number;
   readonly stats: DirectoryStats;
+  /** Its grpc.health.v1 service (the server and `demo.directory.v1.Directory` start SERVING); undefined with `health: false`. */
+  readonly health: DemoHealth | undefined;
   /** Stops accepting calls, gives in-flight ones a second, then closes every session. */
   close(): Promise<void>;
+}
+
+/** TLS for {@link startDirectoryService}: PEM certificate and key; with `clientCa`, clients must present a certificate it signed (mTLS). */
+export interface DirectoryTls {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  readonly clientCa?: Buffer;
 }
 
 /** A non-OK answer: its status, message and optional `google.rpc.BadRequest` field violations. */
@@ -298,15 +311,25 @@ function watchPeople(stats: DirectoryStats): grpc.handleServerStreamingCall<Obj,
  * - WatchPeople (server streaming): up to `limit` people of `team`, `interval_ms` apart; `fail_after` n > 0 ends
  *   ABORTED after n messages, -1 fails NOT_FOUND before the first (see {@link watchPeople})
  * - Ping: echoes `message`, `at` = now
+ * - ImportPeople (client streaming), LookupPeople (bidi), ExportPeople (HttpBody stream), SetAvatar and GetAvatar
+ *   (HttpBody request field / response): see grpc-directory-streams.ts
  *
  * Every call echoes request metadata `x-request-id` as initial metadata; `x-delay-ms` (≤ 10 000) delays the answer.
+ * `grpc.health.v1.Health/Check` answers too (see {@link DirectoryService.health}) unless `opts.health` is false;
+ * `opts.tls` serves over TLS (and mTLS with `clientCa`) instead of h2c.
  */
-export async function startDirectoryService(opts: { host?: string; port?: number }): Promise<DirectoryService> {
+export async function startDirectoryService(opts: { host?: string; port?: number; health?: boolean; tls?: DirectoryTls }): Promise<DirectoryService> {
   const host = opts.host ?? '127.0.0.1';
   const { service } = protos();
-  const stats: DirectoryStats = { calls: 0, cancelled: 0 };
+  const stats: DirectoryStats = { calls: 0, cancelled: 0, messages: 0 };
   const implementation: grpc.UntypedServiceImplementation = {};
+  const streamHandlers = directoryStreamHandlers(stats);
   for (const method of service.methodsArray) {
+    const streamHandler = streamHandlers[method.name];
+    if (streamHandler !== undefined) {
+      implementation[method.name] = streamHandler;
+      continue;
+    }
     if (method.name === 'WatchPeople') {
       implementation[method.name] = watchPeople(stats);
       continue;
@@ -317,16 +340,23 @@ export async function startDirectoryService(opts: { host?: string; port?: number
   }
   const server = new grpc.Server();
   server.addService(serviceDefinition(service), implementation);
+  const health = opts.health === false ? undefined : addHealthService(server, [DIRECTORY_SERVICE]);
+  const tls = opts.tls;
+  const credentials =
+    tls === undefined
+      ? grpc.ServerCredentials.createInsecure()
+      : grpc.ServerCredentials.createSsl(tls.clientCa ?? null, [{ cert_chain: tls.cert, private_key: tls.key }], tls.clientCa !== undefined);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${urlHost}:${opts.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync(`${urlHost}:${opts.port ?? 0}`, credentials, (error, bound) =>
       error === null ? resolve(bound) : reject(error),
     );
   });
   return {
-    url: `http://${urlHost}:${port}`,
+    url: `${tls === undefined ? 'http' : 'https'}://${urlHost}:${port}`,
     port,
     stats,
+    health,
     close: () =>
       new Promise<void>((resolve) => {
         const force = setTimeout(() => server.forceShutdown(), 1_000);

@@ -90,6 +90,21 @@ export const ERROR_CODES = {
     title: 'Response validation failed',
     when: 'With `validateResponses` on, a mapped route shaped a response that does not match its OpenAPI response schema; `errors` lists each violation.',
   },
+  'not-ready': {
+    status: 503,
+    title: 'Not ready',
+    when: 'The readiness endpoint (`/readyz`): the gateway is draining, or a health-checked upstream has no healthy target; `draining`, `down` (the upstreams without a healthy target) and `upstreams` (each with its targets by index, their state and the reason the last check gave) say which.',
+  },
+  'soap-request-invalid': {
+    status: 400,
+    title: 'SOAP request invalid',
+    when: 'The JSON for a SOAP operation does not fit the operation\'s XSD types (a missing or unknown field, a value outside its simple type: enumeration, pattern, bounds, number or date form); `errors` lists each violation with its JSON pointer.',
+  },
+  'soap-fault': {
+    status: 502,
+    title: 'SOAP fault',
+    when: 'A SOAP upstream answered with a Fault: Client/Sender faults are 400, Server/Receiver and the others 502, unless the operation\'s fault table maps the fault code or detail element to another status (e.g. 404); `faultCode`, `faultSubcodes`, `faultReason` and `faultDetail` (the detail as JSON) say what it was.',
+  },
   internal: {
     status: 500,
     title: 'Internal gateway error',

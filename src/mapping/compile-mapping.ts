@@ -1,27 +1,29 @@
+import type protobuf from 'protobufjs';
 import { toPointer, type ConfigIssue } from '../config/config-error.js';
 import type { OperationSpec } from '../openapi/types.js';
 import { compileResponseValidator, type ResponseValidator } from '../openapi/response-validator.js';
 import {
   compileExpression,
   compileTemplate,
-  objectOf,
   shapeFromJsonSchema,
-  STRING,
-  TransformError,
   UNKNOWN_SHAPE,
   unionOf,
   MISSING,
-  type CompileContext,
   type CompiledExpression,
   type CompiledTemplate,
-  type Scope,
   type Shape,
 } from '../transform/index.js';
+import type { GrpcUpstream } from '../upstreams/grpc/grpc-upstream.js';
 import type { HttpUpstream } from '../upstreams/types.js';
+import { compileGrpcStep } from './compile-grpc-step.js';
+import { compileHttpStep } from './compile-http-step.js';
 import { planSteps, StepPlanError, type StepPlan } from './executor.js';
-import type { CompiledStep, StepScope } from './step-types.js';
-import { templateLines, type LoadedMapping } from './load-mapping.js';
+import { resolveGrpcMethod, type GrpcMethodRef } from './grpc-method.js';
+import { outputShape } from './grpc-shapes.js';
+import type { LoadedMapping } from './load-mapping.js';
+import { createMappingCompiler } from './mapping-compiler.js';
 import type { MappingStep } from './mapping-schema.js';
+import type { CompiledStep } from './step-types.js';
 
 /** A mapping compiled for one route: its step plan and its response shaping, all closures. */
 export interface CompiledMapping {
@@ -35,13 +37,31 @@ export interface CompiledMapping {
   readonly validateResponse: ResponseValidator | undefined;
 }
 
+/** What gRPC steps are resolved against. */
+export interface MappingGrpcContext {
+  readonly upstreams: ReadonlyMap<string, GrpcUpstream>;
+  /** The loaded `protos.files` of gateway.yaml; undefined when none are configured or they failed to load. */
+  readonly root: protobuf.Root | undefined;
+  /** True when `protos.files` is set: without a root, its load problems are already reported. */
+  readonly protosConfigured: boolean;
+}
+
+const NO_GRPC: MappingGrpcContext = { upstreams: new Map(), root: undefined, protosConfigured: false };
+
 const STEP_REFERENCE = /\bsteps\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"']+)["']\s*\])/g;
+
+/** A step's upstream and target, resolved before any template is compiled (templates need every step's shape). */
+type Target =
+  | { readonly kind: 'http'; readonly upstream: HttpUpstream; readonly shape: Shape }
+  | { readonly kind: 'grpc'; readonly upstream: GrpcUpstream; readonly method: GrpcMethodRef; readonly shape: Shape }
+  | { readonly kind: 'unresolved'; readonly shape: Shape };
 
 /**
  * Compiles a loaded mapping against the route it binds: every expression is type-checked against the route's
- * OpenAPI request (body, path, query, headers), the declared shapes of the steps it reads, and the target it writes
- * (a step's `bodySchema`, the route's response schema). Dependencies between steps are read from the
- * expressions; a cycle or an unknown step is a config error. All problems go to `issues`.
+ * OpenAPI request (body, path, query, headers), the declared shapes of the steps it reads (an HTTP step's
+ * `response.schema`, a gRPC step's output message), and the target it writes (a step's `bodySchema` or gRPC input
+ * message, the route's response schema). Dependencies between steps are read from the expressions; a cycle or an
+ * unknown step is a config error. All problems go to `issues`.
  */
 export function compileMapping(
   loaded: LoadedMapping,
@@ -51,104 +71,49 @@ export function compileMapping(
   env: Readonly<Record<string, string>>,
   validateResponses: boolean,
   issues: ConfigIssue[],
+  grpc: MappingGrpcContext = NO_GRPC,
 ): CompiledMapping | undefined {
   const { spec, file, source } = loaded;
   const before = issues.length;
-  const schemas = operation.schemas;
-  const resolveRef = (ref: string): unknown => schemas.resolveRef(ref);
-  const parameterShape = (location: 'path' | 'query' | 'header'): Shape => {
-    const params = schemas.parameters.filter((param) => param.in === location);
-    const name = (param: { name: string }): string => (location === 'header' ? param.name.toLowerCase() : param.name);
-    return objectOf(
-      params.map((param) => [name(param), param.schema === undefined ? UNKNOWN_SHAPE : shapeFromJsonSchema(param.schema, resolveRef)] as const),
-      params.filter((param) => param.required).map(name),
-      location === 'header' ? STRING : null, // any request header may be read; undeclared ones are strings or absent
-    );
+  const stepNames = Object.keys(spec.steps);
+  const stepLabels: Record<string, string> = {};
+  const targets = new Map<string, Target>();
+  // Targets first: every template may read any earlier step, and messages name a gRPC step's output message.
+  const report = (keys: readonly PropertyKey[], message: string): void => {
+    issues.push({ file, line: source.lineOf(keys), pointer: toPointer(keys), message });
   };
-  const requestSources = {
-    path: parameterShape('path'),
-    query: parameterShape('query'),
-    headers: parameterShape('header'),
-    body: schemas.body === undefined ? undefined : shapeFromJsonSchema(schemas.body, resolveRef),
-  };
-  const labels = {
-    path: `the path parameters of ${operation.operationId}`,
-    query: `the query parameters of ${operation.operationId}`,
-    headers: `the header parameters of ${operation.operationId}`,
-    body: `the request schema of ${operation.operationId}`,
-  };
-  const stepShape = (step: MappingStep): Shape =>
-    step.response === undefined ? UNKNOWN_SHAPE : shapeFromJsonSchema(step.response.schema);
-  const context = (keys: readonly PropertyKey[], steps: Record<string, Shape>, target?: string): CompileContext => ({
-    file,
-    line: source.lineOf(keys) ?? 1,
-    lineOf: templateLines(source, keys),
-    sources: { ...requestSources, steps },
-    labels: { ...labels, target },
-    env,
-  });
-  const attempt = <T>(compile: () => T): T | undefined => {
-    try {
-      return compile();
-    } catch (error) {
-      if (!(error instanceof TransformError)) throw error;
-      for (const issue of error.issues) {
-        issues.push({ file: issue.file, line: issue.line, pointer: issue.pointer, message: `${issue.message} (in \`${issue.expression}\`)` });
-      }
-      return undefined;
-    }
+  for (const name of stepNames) {
+    const target = resolveTarget(name, spec.steps[name] as MappingStep, upstreams, grpc, report);
+    targets.set(name, target);
+    if (target.kind === 'grpc') stepLabels[name] = `the response of step ${name} (${target.method.responseType.fullName.slice(1)})`;
+  }
+  const compiler = createMappingCompiler(loaded, operation, env, stepLabels, issues);
+  const resultShape = (name: string): Shape => {
+    const step = spec.steps[name] as MappingStep;
+    const shape = (targets.get(name) as Target).shape;
+    return step.required ? shape : unionOf(shape, MISSING);
   };
 
-  const stepNames = Object.keys(spec.steps);
   const steps: CompiledStep[] = [];
   for (const name of stepNames) {
     const step = spec.steps[name] as MappingStep;
-    const at = ['steps', name];
-    const upstream = upstreams.get(step.upstream);
-    if (upstream === undefined) {
-      issues.push({ file, line: source.lineOf([...at, 'upstream']), pointer: toPointer([...at, 'upstream']), message: `upstream "${step.upstream}" is not defined in gateway.yaml; expected one of: ${[...upstreams.keys()].join(', ')}` });
-      continue;
-    }
+    const target = targets.get(name) as Target;
     // Unknown step names stay out of the dependencies: the type checker reports them, with a suggestion.
     const dependsOn = referencedSteps(step).filter((dependency) => dependency in spec.steps);
     const visible: Record<string, Shape> = {};
-    for (const dependency of dependsOn) {
-      const other = spec.steps[dependency] as MappingStep;
-      visible[dependency] = other.required ? stepShape(other) : unionOf(stepShape(other), MISSING);
+    for (const dependency of dependsOn) visible[dependency] = resultShape(dependency);
+    const timeoutMs = step.timeoutMs ?? defaultTimeoutMs(step.upstream);
+    let compiled: CompiledStep | undefined;
+    if (target.kind === 'http' && step.http !== undefined) {
+      compiled = compileHttpStep({ name, step: { ...step, http: step.http }, upstream: target.upstream, dependsOn, timeoutMs, visible }, compiler);
+    } else if (target.kind === 'grpc' && step.grpc !== undefined) {
+      compiled = compileGrpcStep(
+        { name, step: { ...step, grpc: step.grpc }, upstream: target.upstream, method: target.method, dependsOn, timeoutMs, visible },
+        compiler,
+      );
     }
-    const pathTemplate = attempt(() => compileTemplate(step.path ?? {}, context([...at, 'path'], visible)));
-    const query = step.query === undefined ? undefined : attempt(() => compileTemplate(step.query, context([...at, 'query'], visible)));
-    const headers = step.headers === undefined ? undefined : attempt(() => compileTemplate(step.headers, context([...at, 'headers'], visible)));
-    const bodyTarget = step.bodySchema === undefined ? undefined : shapeFromJsonSchema(step.bodySchema);
-    const body =
-      step.body === undefined
-        ? undefined
-        : attempt(() => compileTemplate(step.body, context([...at, 'body'], visible, `the request body of step "${name}"`), bodyTarget));
-    const placeholders = [...step.http.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
-    for (const placeholder of placeholders) {
-      if (step.path?.[placeholder] === undefined) {
-        issues.push({ file, line: source.lineOf([...at, 'http', 'path']), pointer: toPointer([...at, 'path']), message: `{${placeholder}} in http.path has no value: add path.${placeholder}` });
-      }
-    }
-    // Upstream statuses that count as success, each with the result to use instead of the upstream's body.
-    const accepted = new Map<number, CompiledTemplate>();
-    for (const [status, replacement] of Object.entries(step.statuses ?? {})) {
-      const compiled = attempt(() => compileTemplate(replacement.body, context([...at, 'statuses', status, 'body'], visible)));
-      if (compiled !== undefined) accepted.set(Number(status), compiled);
-    }
-    steps.push({
-      name,
-      dependsOn,
-      required: step.required,
-      timeoutMs: step.timeoutMs ?? defaultTimeoutMs(step.upstream),
-      upstream,
-      acceptStatus: (status: number) => (status >= 200 && status < 300) || accepted.has(status),
-      resultBody: (status: number, scope: StepScope) => {
-        const replacement = accepted.get(status);
-        return replacement === undefined ? undefined : { body: replacement.evaluate(expressionScope(scope)) };
-      },
-      buildCall: createCallBuilder(step, pathTemplate, query, headers, body),
-    });
+    // A step that did not compile still takes its place in the graph, so cycles around it are reported too.
+    steps.push(compiled ?? placeholderStep(name, dependsOn, step.required, timeoutMs, step.upstream));
   }
 
   let plan: StepPlan | undefined;
@@ -156,39 +121,95 @@ export function compileMapping(
     plan = planSteps(steps);
   } catch (error) {
     if (!(error instanceof StepPlanError)) throw error;
-    for (const issue of error.issues) {
-      issues.push({ file, line: source.lineOf(['steps', issue.step]), pointer: toPointer(['steps', issue.step]), message: issue.message });
-    }
+    for (const issue of error.issues) compiler.issue(['steps', issue.step], issue.message);
   }
 
   const allSteps: Record<string, Shape> = {};
-  for (const name of stepNames) {
-    const step = spec.steps[name] as MappingStep;
-    allSteps[name] = step.required ? stepShape(step) : unionOf(stepShape(step), MISSING);
-  }
+  for (const name of stepNames) allSteps[name] = resultShape(name);
   const response = spec.response;
+  const schemas = operation.schemas;
   const status =
     typeof response.status === 'number'
       ? response.status
-      : attempt(() => compileExpression((response.status as string).slice(1), context(['response', 'status'], allSteps)));
+      : compiler.attempt(() => compileExpression((response.status as string).slice(1), compiler.context(['response', 'status'], allSteps)));
   const responseSchema = typeof response.status === 'number' ? responseSchemaFor(operation, response.status) : undefined;
-  const target = responseSchema === undefined ? undefined : shapeFromJsonSchema(responseSchema, resolveRef);
-  const responseBody = attempt(() =>
-    compileTemplate(response.body, context(['response', 'body'], allSteps, `the ${String(response.status)} response schema of ${operation.operationId}`), target),
+  const target = responseSchema === undefined ? undefined : shapeFromJsonSchema(responseSchema, (ref) => schemas.resolveRef(ref));
+  const responseBody = compiler.attempt(() =>
+    compileTemplate(
+      response.body,
+      compiler.context(['response', 'body'], allSteps, `the ${String(response.status)} response schema of ${operation.operationId}`),
+      target,
+    ),
   );
   const responseHeaders =
-    Object.keys(response.headers).length === 0 ? undefined : attempt(() => compileTemplate(response.headers, context(['response', 'headers'], allSteps)));
+    Object.keys(response.headers).length === 0
+      ? undefined
+      : compiler.attempt(() => compileTemplate(response.headers, compiler.context(['response', 'headers'], allSteps)));
 
   if (issues.length > before || plan === undefined || status === undefined || responseBody === undefined) return undefined;
   const validateResponse = validateResponses ? compileResponseValidator(schemas, responseSchema) : undefined;
   return Object.freeze({ file, plan, status, headers: responseHeaders, body: responseBody, validateResponse });
 }
 
-/** Expressions see `steps.<name>` as the step's decoded body; the executor keeps status and headers beside it. */
-function expressionScope(scope: StepScope): Scope {
-  const bodies: Record<string, unknown> = {};
-  for (const name in scope.steps) bodies[name] = scope.steps[name]?.body;
-  return { ...scope, steps: bodies };
+/**
+ * Finds a step's upstream (of the protocol its `http` or `grpc` needs) and, for gRPC, its method; reports what is
+ * wrong. The shape is what expressions reading `steps.<name>` are checked against.
+ */
+function resolveTarget(
+  name: string,
+  step: MappingStep,
+  upstreams: ReadonlyMap<string, HttpUpstream>,
+  grpc: MappingGrpcContext,
+  report: (keys: readonly PropertyKey[], message: string) => void,
+): Target {
+  const at = ['steps', name];
+  const unresolved: Target = { kind: 'unresolved', shape: UNKNOWN_SHAPE };
+  const http = upstreams.get(step.upstream);
+  const grpcUpstream = grpc.upstreams.get(step.upstream);
+  const names = (map: ReadonlyMap<string, unknown>): string => [...map.keys()].join(', ') || '(none)';
+  if (step.grpc === undefined) {
+    if (http !== undefined) {
+      return { kind: 'http', upstream: http, shape: step.response === undefined ? UNKNOWN_SHAPE : shapeFromJsonSchema(step.response.schema) };
+    }
+    const message =
+      grpcUpstream !== undefined
+        ? `upstream "${step.upstream}" is a gRPC upstream; call it with \`grpc: package.Service/Method\`, or use one of the HTTP upstreams: ${names(upstreams)}`
+        : `upstream "${step.upstream}" is not defined in gateway.yaml; expected one of: ${[...upstreams.keys(), ...grpc.upstreams.keys()].join(', ')}`;
+    report([...at, 'upstream'], message);
+    return unresolved;
+  }
+  if (grpcUpstream === undefined) {
+    const message =
+      http !== undefined
+        ? `upstream "${step.upstream}" is an ${http.protocol} upstream; a grpc step needs one with protocol: grpc: ${names(grpc.upstreams)}`
+        : `upstream "${step.upstream}" is not defined in gateway.yaml; a grpc step needs one with protocol: grpc: ${names(grpc.upstreams)}`;
+    report([...at, 'upstream'], message);
+    return unresolved;
+  }
+  if (grpc.root === undefined) {
+    // With protos.files set but not loaded, the load problems are reported already.
+    if (!grpc.protosConfigured) report([...at, 'grpc'], `no .proto files are loaded: list the file declaring ${step.grpc.split('/')[0]} in protos.files of gateway.yaml`);
+    return unresolved;
+  }
+  const method = resolveGrpcMethod(grpc.root, step.grpc);
+  if ('problem' in method) {
+    report([...at, 'grpc'], method.problem);
+    return unresolved;
+  }
+  return { kind: 'grpc', upstream: grpcUpstream, method, shape: outputShape(method.responseType) };
+}
+
+/** Stands for a step that did not compile, in the graph only (the mapping is rejected anyway). */
+function placeholderStep(name: string, dependsOn: readonly string[], required: boolean, timeoutMs: number, upstream: string): CompiledStep {
+  return {
+    protocol: 'grpc',
+    name,
+    dependsOn,
+    required,
+    timeoutMs,
+    upstream: { name: upstream },
+    start: () => Promise.reject(new Error(`step "${name}" did not compile`)),
+  };
 }
 
 function referencedSteps(step: MappingStep): string[] {
@@ -200,7 +221,7 @@ function referencedSteps(step: MappingStep): string[] {
     } else if (Array.isArray(value)) value.forEach(visit);
     else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit);
   };
-  visit([step.path, step.query, step.headers, step.body]);
+  visit([step.path, step.query, step.headers, step.body, step.message, step.metadata]);
   return [...names];
 }
 
@@ -208,44 +229,4 @@ function referencedSteps(step: MappingStep): string[] {
 function responseSchemaFor(operation: OperationSpec, status: number): unknown {
   const responses = operation.schemas.responses;
   return responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
-}
-
-/** Builds one step's upstream request from the scope: path placeholders encoded per segment, query, headers, JSON body. */
-function createCallBuilder(
-  step: MappingStep,
-  pathTemplate: CompiledTemplate | undefined,
-  query: CompiledTemplate | undefined,
-  headers: CompiledTemplate | undefined,
-  body: CompiledTemplate | undefined,
-): CompiledStep['buildCall'] {
-  const parts = step.http.path.split(/(\{[^}]+\})/);
-  const method = step.http.method;
-  return function buildCall(stepScope: StepScope) {
-    const scope = expressionScope(stepScope);
-    const values = (pathTemplate?.evaluate(scope) ?? {}) as Record<string, unknown>;
-    let path = '';
-    for (const part of parts) {
-      path += part.startsWith('{') && part.endsWith('}') ? encodeURIComponent(String(values[part.slice(1, -1)] ?? '')) : part;
-    }
-    if (query !== undefined) {
-      const search = new URLSearchParams();
-      for (const [name, value] of Object.entries((query.evaluate(scope) ?? {}) as Record<string, unknown>)) {
-        if (value === undefined || value === null) continue;
-        if (Array.isArray(value)) for (const item of value) search.append(name, String(item));
-        else search.append(name, String(value));
-      }
-      const text = search.toString();
-      if (text !== '') path += `?${text}`;
-    }
-    const outHeaders: Record<string, string> = {};
-    for (const [name, value] of Object.entries((headers?.evaluate(scope) ?? {}) as Record<string, unknown>)) {
-      if (value !== undefined && value !== null) outHeaders[name.toLowerCase()] = String(value);
-    }
-    let payload: Buffer | undefined;
-    if (body !== undefined) {
-      payload = Buffer.from(JSON.stringify(body.evaluate(scope) ?? null));
-      outHeaders['content-type'] = 'application/json';
-    }
-    return { method, path, headers: outHeaders, body: payload };
-  };
 }

@@ -12,6 +12,8 @@ import {
 import type { PlannedStep, StepPlan } from './step-plan.js';
 import {
   DEFAULT_STEP_MAX_RESPONSE_BYTES,
+  type CompiledGrpcStep,
+  type CompiledHttpStep,
   type RequestScope,
   type RunStepsOptions,
   type StepRequest,
@@ -23,7 +25,10 @@ import {
 export { planSteps, StepPlanError, type PlannedStep, type StepPlan, type StepPlanIssue } from './step-plan.js';
 export {
   DEFAULT_STEP_MAX_RESPONSE_BYTES,
+  type CompiledGrpcStep,
+  type CompiledHttpStep,
   type CompiledStep,
+  type StepCallContext,
   type RequestScope,
   type RunStepsOptions,
   type StepRequest,
@@ -53,8 +58,10 @@ const NO_STEPS: StepsOutcome = Object.freeze({ results: Object.freeze({}), parti
  * optional steps left out (they failed, timed out, or depended on one that was left out; their dependents are
  * skipped too). Rejects with a GatewayError as soon as a required step fails, naming the step: 504
  * `upstream-timeout` ("step "cart" (upstream "carts") timed out after 500 ms"), else 502 `upstream-unavailable` or
- * `upstream-bad-response` (status not accepted, body not JSON, call not buildable); the steps still running are
- * cancelled. Aborting `options.signal` cancels every running step and rejects with `upstream-unavailable`.
+ * `upstream-bad-response` (status not accepted, body not JSON, call not buildable); a gRPC step's own error as it
+ * made it (`upstream-grpc-status` with the HTTP status of the gRPC table, `mapping-failed` for a message the codec
+ * refuses); the steps still running are cancelled. Aborting `options.signal` cancels every running step and
+ * rejects with `upstream-unavailable`.
  */
 export function runSteps(plan: StepPlan, scope: RequestScope, options: RunStepsOptions): Promise<StepsOutcome> {
   if (plan.steps.length === 0) return Promise.resolve(NO_STEPS);
@@ -129,6 +136,10 @@ class StepRun {
     }
     const scope = this.#stepScope(planned);
     const controller = new AbortController();
+    if (step.protocol === 'grpc') {
+      this.#startGrpcStep(index, step, scope, controller, budget);
+      return;
+    }
     let call: UpstreamCall;
     try {
       call = this.#toCall(step.buildCall(scope), controller.signal, budget, step.maxResponseBytes);
@@ -140,7 +151,32 @@ class StepRun {
     this.#budgets[index] = budget;
     this.#timers[index] = setTimeout(onStepTimer, budget, this, index);
     step.upstream.call(call).then(
-      (reply) => this.#replied(index, reply, scope),
+      (reply) => this.#replied(index, step, reply, scope),
+      (error: unknown) => this.#callFailed(index, error),
+    );
+  }
+
+  /** A gRPC step encodes, calls and decodes by itself; the run keeps the timer, the cancellation and the graph. */
+  #startGrpcStep(index: number, step: CompiledGrpcStep, scope: StepScope, controller: AbortController, budget: number): void {
+    let pending: Promise<StepResult>;
+    try {
+      pending = step.start(scope, {
+        signal: controller.signal,
+        timeoutMs: budget,
+        requestId: this.#options.requestId,
+        requestIdHeader: this.#options.requestIdHeader,
+      });
+    } catch (error) {
+      this.#stepFailed(index, GatewayError.is(error) ? error : stepBuildError(step, error));
+      return;
+    }
+    this.#controllers[index] = controller;
+    this.#budgets[index] = budget;
+    this.#timers[index] = setTimeout(onStepTimer, budget, this, index);
+    pending.then(
+      (result) => {
+        if (!this.#settled && this.#state[index] === RUNNING) this.#stepDone(index, result);
+      },
       (error: unknown) => this.#callFailed(index, error),
     );
   }
@@ -181,9 +217,8 @@ class StepRun {
     };
   }
 
-  #replied(index: number, reply: UpstreamReply, scope: StepScope): void {
+  #replied(index: number, step: CompiledHttpStep, reply: UpstreamReply, scope: StepScope): void {
     if (this.#settled || this.#state[index] !== RUNNING) return;
-    const step = (this.#plan.steps[index] as PlannedStep).step;
     if (!step.acceptStatus(reply.status)) {
       this.#stepFailed(index, stepStatusError(step, reply.status));
       return;
@@ -213,7 +248,12 @@ class StepRun {
     if (this.#settled || this.#state[index] !== RUNNING) return;
     const step = (this.#plan.steps[index] as PlannedStep).step;
     const timedOut = GatewayError.is(error) && error.code === 'upstream-timeout';
-    this.#stepFailed(index, timedOut ? stepTimeoutError(step, this.#budgets[index] as number, error) : stepCallError(step, error));
+    if (timedOut) {
+      this.#stepFailed(index, stepTimeoutError(step, this.#budgets[index] as number, error));
+    } else {
+      // A gRPC step's errors already name it (and carry the status of the gRPC table): they go out as they are.
+      this.#stepFailed(index, step.protocol === 'grpc' && GatewayError.is(error) ? error : stepCallError(step, error));
+    }
   }
 
   /** The step's own timer: fail it now, without waiting for the adapter to notice the abort. */

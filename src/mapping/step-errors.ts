@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors/gateway-error.js';
+import { decodeStatusDetails, grpcStatusName, httpStatusFromGrpc, retryAfterSeconds } from '../errors/grpc-status.js';
 import type { CompiledStep } from './step-types.js';
 
 /**
@@ -52,4 +53,32 @@ export function stepsCancelledError(reason: unknown): GatewayError {
 /** The request's deadline had passed when the step's dependencies were done: it is not started at all. */
 export function stepDeadlineError(step: CompiledStep): GatewayError {
   return new GatewayError('upstream-timeout', `${label(step)} was not started: the request's deadline had passed`);
+}
+
+/**
+ * A gRPC step's call ended with a status it does not accept: the HTTP status of the gRPC table (NOT_FOUND → 404,
+ * UNAVAILABLE → 503, …), `grpcCode`, `grpcMessage` and the google.rpc.Status details, as a transcoded route answers.
+ */
+export function stepGrpcStatusError(step: CompiledStep, code: number, message: string, detailsBin: Buffer | undefined): GatewayError {
+  const name = grpcStatusName(code);
+  let details: unknown[] = [];
+  if (detailsBin !== undefined) {
+    try {
+      details = decodeStatusDetails(detailsBin).details;
+    } catch {
+      // Not a google.rpc.Status: the code and message still say what happened.
+    }
+  }
+  const retryAfter = retryAfterSeconds(details);
+  return new GatewayError('upstream-grpc-status', `${label(step)} answered ${name}${message === '' ? '' : `: ${message}`}`, {
+    status: httpStatusFromGrpc(code),
+    extensions: { grpcCode: name, grpcMessage: message, ...(details.length > 0 ? { details } : {}) },
+    ...(retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } }),
+  });
+}
+
+/** A gRPC step answered OK with bytes that are not its response message (or have no JSON form). */
+export function stepGrpcMessageError(step: CompiledStep, typeName: string, cause: unknown): GatewayError {
+  const reason = cause instanceof Error ? `: ${cause.message}` : '';
+  return new GatewayError('upstream-bad-response', `${label(step)} answered with a message that is not a valid ${typeName}${reason}`, { cause });
 }

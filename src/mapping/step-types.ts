@@ -47,8 +47,8 @@ export interface StepRequest {
   readonly body?: unknown;
 }
 
-/** One step of a mapping, compiled at load. */
-export interface CompiledStep {
+/** What every compiled step has, whatever it calls. */
+export interface StepBase {
   /** Unique within the mapping; how expressions reference it (`steps.<name>`). */
   readonly name: string;
   /** Names of the steps whose results it reads (computed at load from its expressions). */
@@ -57,6 +57,11 @@ export interface CompiledStep {
   readonly required: boolean;
   /** From the moment the step starts (its dependencies done) until its whole response is read. */
   readonly timeoutMs: number;
+}
+
+/** A step calling an HTTP upstream (`protocol` is absent or `'http'`). */
+export interface CompiledHttpStep extends StepBase {
+  readonly protocol?: 'http' | undefined;
   /** Largest response body accepted; default {@link DEFAULT_STEP_MAX_RESPONSE_BYTES}. */
   readonly maxResponseBytes?: number | undefined;
   readonly upstream: HttpUpstream;
@@ -74,6 +79,32 @@ export interface CompiledStep {
    */
   readonly resultBody?: ((status: number, scope: StepScope) => { readonly body: unknown } | undefined) | undefined;
 }
+
+/** Per-call inputs the executor hands a gRPC step. */
+export interface StepCallContext {
+  /** Aborted when the step times out, a required sibling fails or the client goes away. */
+  readonly signal: AbortSignal;
+  /** The step's budget: its timeout, or less when the request's deadline is nearer. Sent as the gRPC deadline. */
+  readonly timeoutMs: number;
+  readonly requestId: string;
+  readonly requestIdHeader: string;
+}
+
+/** A step calling a unary gRPC method; it encodes, calls and decodes by itself (see compile-grpc-step.ts). */
+export interface CompiledGrpcStep extends StepBase {
+  readonly protocol: 'grpc';
+  /** For messages only: the upstream's configured name. */
+  readonly upstream: { readonly name: string };
+  /**
+   * Builds the request synchronously (throwing a TransformRuntimeError or a `mapping-failed` GatewayError when it
+   * cannot), then calls. Resolves with the result (status 200, or the mapped HTTP status of a status listed in
+   * `statuses`); rejects with a GatewayError naming the step, `upstream-timeout` when the deadline passed.
+   */
+  readonly start: (scope: StepScope, call: StepCallContext) => Promise<StepResult>;
+}
+
+/** One step of a mapping, compiled at load. */
+export type CompiledStep = CompiledHttpStep | CompiledGrpcStep;
 
 /** Response bodies up to this size are accepted unless a step says otherwise (the gateway's default body limit). */
 export const DEFAULT_STEP_MAX_RESPONSE_BYTES = 1_048_576;

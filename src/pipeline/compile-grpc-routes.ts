@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type protobuf from 'protobufjs';
 import { toPointer, type ConfigIssue } from '../config/config-error.js';
 import type { GatewayConfig } from '../config/load-config.js';
 import { boundFieldPaths, extractHttpRules, type HttpBinding } from '../grpc/http-rules/extract-http-rules.js';
@@ -8,13 +9,12 @@ import { generateOpenApi, grpcOperationId } from '../grpc/openapi/index.js';
 import { loadProtos } from '../grpc/protos/load-protos.js';
 import type { OperationSpec, RequestValidator } from '../openapi/types.js';
 import type { HttpMethod, RouteEntry } from '../routing/types.js';
+import { unroutableMethodReason } from '../routing/methods.js';
+import { requestHttpBodyTarget, responseIsHttpBody } from '../stages/grpc/http-body.js';
 import type { GrpcRoute } from '../stages/transcode-grpc.js';
 import type { GrpcUpstream } from '../upstreams/grpc/grpc-upstream.js';
 import { buildRoute } from './build-route.js';
 import type { CompiledRoute } from './compiled-route.js';
-
-/** Methods a google.api.http rule may publish as a route of ours. */
-const ROUTABLE = new Set(['GET', 'PUT', 'POST', 'DELETE', 'PATCH']);
 
 /** Parameters and bodies of transcoded routes are checked by the JSON codec against the proto, not by ajv. */
 const NO_OPENAPI_CHECKS: RequestValidator = {
@@ -37,11 +37,16 @@ export function compileGrpcRoutes(
   const entries: RouteEntry<CompiledRoute>[] = [];
   const routes: CompiledRoute[] = [];
   const services = Object.entries(config.grpc.services);
-  if (config.protos.files.length === 0 && services.length === 0) return { entries, routes, openApi: undefined };
+  const { files, descriptorSets } = config.protos;
+  if (files.length === 0 && descriptorSets.length === 0 && services.length === 0) return { entries, routes, openApi: undefined };
 
   const loaded = loadProtos(
-    config.protos.files.map((file) => path.resolve(config.baseDir, file)),
-    { includeDirs: config.protos.includeDirs.map((dir) => path.resolve(config.baseDir, dir)), displayRoot: config.baseDir },
+    files.map((file) => path.resolve(config.baseDir, file)),
+    {
+      includeDirs: config.protos.includeDirs.map((dir) => path.resolve(config.baseDir, dir)),
+      displayRoot: config.baseDir,
+      descriptorSets: descriptorSets.map((file) => path.resolve(config.baseDir, file)),
+    },
   );
   for (const issue of loaded.issues) issues.push({ file: issue.file, line: issue.line, pointer: '', message: issue.message });
   if (loaded.issues.length > 0) return { entries, routes, openApi: undefined };
@@ -67,27 +72,32 @@ export function compileGrpcRoutes(
     const serviceConfig = config.grpc.services[binding.service];
     const upstream = serviceConfig === undefined ? undefined : grpcUpstreams.get(serviceConfig.upstream);
     if (upstream === undefined) continue;
-    const httpMethod = binding.httpMethod.toUpperCase();
-    const routerTemplate = toRouterTemplate(binding);
-    if (!ROUTABLE.has(httpMethod) || routerTemplate === undefined) {
+    // get/put/post/delete/patch arrive upper-case; a `custom` kind is used as written (methods are case-sensitive).
+    const httpMethod = binding.httpMethod;
+    const unroutable = unroutableMethodReason(httpMethod);
+    if (unroutable !== undefined) {
       issues.push({
         file: config.file,
         pointer: toPointer(['grpc', 'services', binding.service]),
-        message: `${binding.method} (${binding.httpMethod} ${binding.pathTemplate}): ${routerTemplate === undefined ? '"**" is not routable yet' : 'custom HTTP methods are not routable yet'}`,
+        message: `${binding.method} (${binding.httpMethod} ${binding.pathTemplate}): custom ${unroutable}`,
       });
       continue;
     }
+    const routerTemplate = toRouterTemplate(binding);
     const method = loaded.root.lookupService(binding.service).methods[binding.method.slice(binding.method.indexOf('/') + 1)];
-    if (method?.requestStream === true) {
+    const clientStreaming = method?.requestStream === true;
+    if (clientStreaming && binding.body === undefined) {
+      // The request messages of a client-streaming or bidi method can only come from the body (NDJSON).
       issues.push({
         file: config.file,
         pointer: toPointer(['grpc', 'services', binding.service]),
-        message: `${binding.method} (${binding.httpMethod} ${binding.pathTemplate}): ${method.responseStream === true ? 'bidirectional' : 'client'}-streaming methods are not supported yet (only unary and server-streaming methods are published)`,
+        message: `${binding.method} (${binding.httpMethod} ${binding.pathTemplate}): a ${method?.responseStream === true ? 'bidirectional' : 'client'}-streaming method needs a body ("*" or a field) in its rule: the request body carries its messages`,
       });
       continue;
     }
     const requestType = loaded.root.lookupType(binding.requestType);
     const responseType = loaded.root.lookupType(binding.responseType);
+    const requestHttpBody = requestHttpBodyTarget(binding.body, requestType);
     const operationId = grpcOperationId(binding);
     const operation: OperationSpec = Object.freeze({
       operationId,
@@ -95,9 +105,10 @@ export function compileGrpcRoutes(
       publicTemplate: binding.pathTemplate,
       documentTemplate: binding.pathTemplate,
       documentFile: (requestType.filename ?? config.file).replace(`${config.baseDir}/`, ''),
-      requestMediaTypes: binding.body === undefined ? [] : ['application/json'],
+      // HttpBody takes any media type; streamed messages come as NDJSON (anything else is a 415).
+      requestMediaTypes: binding.body === undefined || requestHttpBody !== undefined ? [] : clientStreaming ? ['application/x-ndjson'] : ['application/json'],
       requestBodyRequired: false,
-      validator: binding.body === undefined ? NO_OPENAPI_CHECKS : JSON_BODY_CHECKS,
+      validator: binding.body === undefined || requestHttpBody !== undefined || clientStreaming ? NO_OPENAPI_CHECKS : JSON_BODY_CHECKS,
       schemas: { dialect: '3.1' as const, body: undefined, parameters: [], responses: {}, resolveRef: () => undefined },
     });
     const grpc: GrpcRoute = {
@@ -114,6 +125,9 @@ export function compileGrpcRoutes(
       ignoreUnknownQuery: config.grpc.ignoreUnknownFields,
       metadata: compileMetadataRules(config.grpc),
       serverStreaming: method?.responseStream === true,
+      clientStreaming,
+      requestHttpBody,
+      responseHttpBody: responseIsHttpBody(binding.responseBody, responseType),
     };
     const route = buildRoute({
       operation,
@@ -132,7 +146,7 @@ export function compileGrpcRoutes(
   const published = rules.bindings.filter((binding) => binding.service in config.grpc.services);
   const openApi = (): Record<string, unknown> =>
     generateOpenApi(loaded.root, published, { title: 'gRPC services published by protogate', version: '1.0.0' });
-  return { entries, routes, openApi };
+  return { entries, routes, openApi, root: loaded.root };
 }
 
 /** The routes published from google.api.http rules, and the OpenAPI document describing them (built on demand). */
@@ -140,6 +154,8 @@ export interface GrpcRoutes {
   readonly entries: RouteEntry<CompiledRoute>[];
   readonly routes: CompiledRoute[];
   readonly openApi: (() => Record<string, unknown>) | undefined;
+  /** The loaded protos.files, for gRPC steps of mapping files; undefined when none are set or they failed to load. */
+  readonly root?: protobuf.Root | undefined;
 }
 
 interface RouterTemplate {
@@ -153,16 +169,19 @@ interface RouterTemplate {
  * Our router's template for a binding: literals as they are, each single-segment variable as `{pN}` (router
  * parameter names are plain identifiers; `pN` maps back to the field path), each `*` of a multi-segment variable
  * as its own parameter `{wN}` (the rule `/v1/{name=teams/STAR/members/STAR}` routes as `/v1/teams/{w0}/members/{w1}`,
- * STAR standing for the `*` segment pattern, which would end this comment), the verb
- * kept on the last segment (`/v1/people/{p0}:promote`). `**` needs a tail wildcard in the router: undefined.
+ * STAR standing for the `*` segment pattern, which would end this comment), `**` as the router's tail `{wN=**}`, the
+ * verb kept on the last segment (`/v1/people/{p0}:promote`, `/v1/{w0=**}:undelete`).
  */
-function toRouterTemplate(binding: HttpBinding): RouterTemplate | undefined {
+function toRouterTemplate(binding: HttpBinding): RouterTemplate {
   const { template } = binding;
   const paramFields = new Map<string, string>();
   const parts: string[] = [];
   let wildcards = 0;
   for (const [index, segment] of template.segments.entries()) {
-    if (segment.kind === 'any-deep') return undefined; // "**" needs a tail wildcard in the router
+    if (segment.kind === 'any-deep') {
+      parts.push(`{w${wildcards++}=**}`); // always last (parsePathTemplate checks); bound by the template
+      continue;
+    }
     const single = template.variables.find((item) => item.start === index && !item.multiSegment);
     if (single !== undefined) {
       const name = `p${paramFields.size}`;

@@ -110,6 +110,8 @@ export function compileRoutes(
     }
   }
 
+  // gRPC steps of mapping files call through the gRPC upstreams, typed by the protos the gRPC routes loaded.
+  const grpcSteps = { upstreams: grpcUpstreams, root: grpcRoutes.root, protosConfigured: config.protos.files.length > 0 || config.protos.descriptorSets.length > 0 };
   const compiledMappings = new Map<LoadedMapping, Map<OperationSpec, CompiledMapping | undefined>>();
   const mappingFor = (loaded: LoadedMapping, operation: OperationSpec): CompiledMapping | undefined => {
     let byOperation = compiledMappings.get(loaded);
@@ -117,7 +119,7 @@ export function compileRoutes(
     if (!byOperation.has(operation)) {
       const timeoutOf = (name: string): number => config.upstreams[name]?.timeouts.requestMs ?? 15_000;
       const validateResponses = config.routes[operation.operationId]?.validateResponses ?? config.validateResponses;
-      byOperation.set(operation, compileMapping(loaded, operation, upstreams, timeoutOf, config.env, validateResponses, issues));
+      byOperation.set(operation, compileMapping(loaded, operation, upstreams, timeoutOf, config.env, validateResponses, issues, grpcSteps));
     }
     return byOperation.get(operation);
   };

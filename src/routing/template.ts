@@ -13,33 +13,54 @@ export type TemplateSegment =
       readonly names: readonly string[];
       readonly regex: RegExp;
       readonly literalLength: number;
-    };
+    }
+  /**
+   * `{name=**}`: zero or more whole, non-empty segments, then `suffix` (literal text ending the path, such as a
+   * google.api.http verb `:download`; usually empty). Only ever the last segment of a template.
+   */
+  | { readonly kind: 'tail'; readonly name: string; readonly suffix: string };
 
 const REGEX_SPECIAL = /[.*+?^${}()|[\]\\]/g;
+
+/** `{name=**}`: a parameter spelled like http.proto's multi-segment variable, the only form with `=` we read. */
+const TAIL_MARK = '=**';
 
 /**
  * Splits a template such as `/api/files/{name}.{ext}` into segments (the part after the leading `/`, split on `/`;
  * `/` is one empty static segment, so a trailing slash is kept as an empty last segment).
  *
  * @throws Error when the template does not start with `/`, has unbalanced or nested braces, two adjacent
- * parameters (`{a}{b}`: ambiguous), an empty parameter name, or the same name twice.
+ * parameters (`{a}{b}`: ambiguous), an empty parameter name, or the same name twice; or a `{name=**}` tail that is
+ * not the last segment, has text before it in its segment, or is followed by another parameter.
  */
 export function parseTemplate(template: string): TemplateSegment[] {
   if (!template.startsWith('/')) throw new Error(`route template "${template}" must start with "/"`);
   const seen = new Set<string>();
   const segments: TemplateSegment[] = [];
-  for (const text of template.slice(1).split('/')) {
-    segments.push(parseSegment(template, text, seen));
-  }
+  const texts = template.slice(1).split('/');
+  texts.forEach((text, index) => {
+    const segment = parseSegment(template, text, seen);
+    if (segment.kind === 'tail' && index !== texts.length - 1) {
+      throw new Error(`route template "${template}": {${segment.name}${TAIL_MARK}} must be in the last segment`);
+    }
+    segments.push(segment);
+  });
   return segments;
 }
 
-/** The parameter names of a template, in order (`/a/{x}/{y}.{z}` → x, y, z). Same validation as parseTemplate. */
+/**
+ * The parameter names of an OpenAPI path template, in order (`/a/{x}/{y}.{z}` → x, y, z). Same validation as
+ * parseTemplate, and a `{name=**}` tail is refused: an OpenAPI path parameter is one segment, and only routes
+ * published from google.api.http rules match several.
+ */
 export function templateParamNames(template: string): string[] {
   const names: string[] = [];
   for (const segment of parseTemplate(template)) {
     if (segment.kind === 'param') names.push(segment.name);
     else if (segment.kind === 'pattern') names.push(...segment.names);
+    else if (segment.kind === 'tail') {
+      throw new Error(`route template "${template}": {${segment.name}${TAIL_MARK}} matches several segments, which an OpenAPI path parameter cannot`);
+    }
   }
   return names;
 }
@@ -57,6 +78,7 @@ function parseSegment(template: string, text: string, seen: Set<string>): Templa
       const name = close === -1 ? '' : text.slice(i + 1, close);
       if (close === -1 || name.includes('{')) throw new Error(`route template "${template}" has an unclosed "{"`);
       if (name === '') throw new Error(`route template "${template}" has an empty parameter name`);
+      if (name.endsWith(TAIL_MARK)) return tailSegment(template, text, name.slice(0, -TAIL_MARK.length), i, close, seen);
       if (seen.has(name)) throw new Error(`route template "${template}" uses parameter "${name}" twice`);
       if (names.length > 0 && literal === '' ) {
         throw new Error(`route template "${template}" has two adjacent parameters in "${text}": they cannot be told apart`);
@@ -91,4 +113,18 @@ function parseSegment(template: string, text: string, seen: Set<string>): Templa
     }
   });
   return { kind: 'pattern', key, names, regex: new RegExp(source + '$'), literalLength };
+}
+
+/** The `{name=**}` at `open`…`close` of segment `text`, with the literal text after it as the suffix. */
+function tailSegment(template: string, text: string, name: string, open: number, close: number, seen: Set<string>): TemplateSegment {
+  if (name === '') throw new Error(`route template "${template}" has an empty parameter name`);
+  if (seen.has(name)) throw new Error(`route template "${template}" uses parameter "${name}" twice`);
+  // http.proto: `**` is a whole segment; text before it would have to be matched inside a segment it may not have.
+  if (open !== 0) throw new Error(`route template "${template}": {${name}${TAIL_MARK}} must start its segment, not follow "${text.slice(0, open)}"`);
+  const suffix = text.slice(close + 1);
+  if (suffix.includes('{') || suffix.includes('}')) {
+    throw new Error(`route template "${template}": only literal text may follow {${name}${TAIL_MARK}}, not "${suffix}"`);
+  }
+  seen.add(name);
+  return { kind: 'tail', name, suffix };
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../observability/logger.js';
 import type { RouteSet } from '../pipeline/compile-routes.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { ClientRequestLike, ClientResponseLike } from '../upstreams/types.js';
+import type { HealthEndpoints } from '../health/endpoints.js';
 import { requestIdFor } from './request-id.js';
 
 export interface DispatcherOptions {
@@ -19,6 +20,8 @@ export interface DispatcherOptions {
   readonly trustIncomingRequestId: boolean;
   /** Serves the OpenAPI document at this path (GET and HEAD), before routing. */
   readonly openApi?: { readonly path: string; body(): string } | undefined;
+  /** Liveness and readiness endpoints, answered before profiles and routing. */
+  readonly health?: HealthEndpoints | undefined;
 }
 
 export interface Dispatcher {
@@ -37,7 +40,7 @@ export interface Dispatcher {
  * one access log line. Nothing here depends on the route count or parses config.
  */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
-  const { routeSets, logger, accessLog, requestIdHeader, trustIncomingRequestId, openApi } = options;
+  const { routeSets, logger, accessLog, requestIdHeader, trustIncomingRequestId, openApi, health } = options;
   const defaultSet = routeSets[routeSets.length - 1] as RouteSet;
   const hasProfiles = routeSets.length > 1;
   let inFlight = 0;
@@ -92,6 +95,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const queryAt = url.indexOf('?');
     const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
     const method = req.method ?? 'GET';
+    if (health !== undefined && health.handles(rawPath)) {
+      finish(undefined, req, res, requestId, rawPath, startedAt, health.answer(rawPath, method, res, requestId, draining));
+      return;
+    }
 
     let routeSet = defaultSet;
     let routedPath = rawPath;

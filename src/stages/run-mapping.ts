@@ -73,6 +73,8 @@ export function createRunMappingStage(route: RouteDefinition, mapping: CompiledM
         mappingFaults.set(file, (mappingFaults.get(file) ?? 0) + 1);
         throw new GatewayError('mapping-failed', `mapping ${file} line ${error.line}: \`${error.expression}\` failed: ${error.reason}.`, { cause: error });
       }
+      // A step that could not be built (a value of the wrong type, one the gRPC codec refuses) is a fault too.
+      if (GatewayError.is(error) && error.code === 'mapping-failed') mappingFaults.set(file, (mappingFaults.get(file) ?? 0) + 1);
       throw error;
     } finally {
       ctx.res.off('close', onClose);

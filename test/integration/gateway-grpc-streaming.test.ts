@@ -203,7 +203,7 @@ describe('server streaming: GET /v1/people:watch', () => {
 });
 
 describe('client-streaming and bidi methods', () => {
-  it('are refused with a config issue naming the method; the other methods are still published', () => {
+  it('are published with a body in their rule; without one they are refused with a config issue naming the method', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'protogate-streams-'));
     writeFileSync(
       path.join(dir, 'uploads.proto'),
@@ -213,8 +213,10 @@ describe('client-streaming and bidi methods', () => {
         'import "google/api/annotations.proto";',
         'message Chunk { string data = 1; }',
         'service Uploads {',
-        '  rpc Upload(stream Chunk) returns (Chunk) { option (google.api.http) = { post: "/v1/uploads" body: "*" }; }',
-        '  rpc Chat(stream Chunk) returns (stream Chunk) { option (google.api.http) = { post: "/v1/chat" body: "*" }; }',
+        '  rpc Upload(stream Chunk) returns (Chunk) { option (google.api.http) = { post: "/v1/uploads" }; }',
+        '  rpc Chat(stream Chunk) returns (stream Chunk) { option (google.api.http) = { post: "/v1/chat" }; }',
+        '  rpc Push(stream Chunk) returns (Chunk) { option (google.api.http) = { post: "/v1/push" body: "*" }; }',
+        '  rpc Talk(stream Chunk) returns (stream Chunk) { option (google.api.http) = { post: "/v1/talk" body: "data" }; }',
         '  rpc Tail(Chunk) returns (stream Chunk) { option (google.api.http) = { get: "/v1/tail" }; }',
         '}',
       ].join('\n'),
@@ -231,10 +233,10 @@ describe('client-streaming and bidi methods', () => {
     const issues: ConfigIssue[] = [];
     const { entries } = compileGrpcRoutes(config, new Map([['uploads', upstream]]), issues);
     expect(issues.map((issue) => issue.message)).toEqual([
-      expect.stringMatching(/^uploads\.v1\.Uploads\/Upload \(post \/v1\/uploads\): client-streaming methods are not supported yet/i),
-      expect.stringMatching(/^uploads\.v1\.Uploads\/Chat \(post \/v1\/chat\): bidirectional-streaming methods are not supported yet/i),
+      expect.stringMatching(/^uploads\.v1\.Uploads\/Upload \(post \/v1\/uploads\): a client-streaming method needs a body/i),
+      expect.stringMatching(/^uploads\.v1\.Uploads\/Chat \(post \/v1\/chat\): a bidirectional-streaming method needs a body/i),
     ]);
     expect(issues[0]?.pointer).toBe('/grpc/services/uploads.v1.Uploads');
-    expect(entries.map((entry) => `${entry.method} ${entry.template}`)).toEqual(['GET /v1/tail']);
+    expect(entries.map((entry) => `${entry.method} ${entry.template}`)).toEqual(['POST /v1/push', 'POST /v1/talk', 'GET /v1/tail']);
   });
 });

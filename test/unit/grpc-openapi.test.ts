@@ -56,16 +56,24 @@ describe('generateOpenApi on the demo directory proto', () => {
   it('writes one path item per template and one operation per binding', () => {
     expect(demo['openapi']).toBe('3.1.0');
     expect(demo['info']).toEqual({ title: 'Directory', version: '1.0.0' });
-    expect(Object.keys(demo['paths']).sort()).toEqual(['/v1/people', '/v1/people/{id}', '/v1/people/{id}/level', '/v1/people/{id}:promote', '/v1/people:watch', '/v1/{name}']);
+    expect(Object.keys(demo['paths']).sort()).toEqual([
+      '/v1/people', '/v1/people/{id}', '/v1/people/{id}/avatar', '/v1/people/{id}/level', '/v1/people/{id}:promote', '/v1/people:export',
+      '/v1/people:import', '/v1/people:lookup', '/v1/people:watch', '/v1/{name}',
+    ]);
     const ops = Object.entries(demo['paths'] as Doc).flatMap(([p, item]) => Object.entries(item as Doc).map(([m, op]) => `${m} ${p} ${op.operationId}`));
     expect(ops.sort()).toEqual([
       'get /v1/people demo.directory.v1.Directory.ListPeople',
       'get /v1/people/{id} demo.directory.v1.Directory.GetPerson',
+      'get /v1/people/{id}/avatar demo.directory.v1.Directory.GetAvatar',
+      'get /v1/people:export demo.directory.v1.Directory.ExportPeople',
       'get /v1/people:watch demo.directory.v1.Directory.WatchPeople',
       'get /v1/{name} demo.directory.v1.Directory.GetMember',
       'patch /v1/people/{id}/level demo.directory.v1.Directory.PromotePerson_1',
       'post /v1/people demo.directory.v1.Directory.CreatePerson',
       'post /v1/people/{id}:promote demo.directory.v1.Directory.PromotePerson',
+      'post /v1/people:import demo.directory.v1.Directory.ImportPeople',
+      'post /v1/people:lookup demo.directory.v1.Directory.LookupPeople',
+      'put /v1/people/{id}/avatar demo.directory.v1.Directory.SetAvatar',
     ]);
     expect(demo['paths']['/v1/people/{id}'].get.summary).toBe('GET /v1/people/42');
     expect(demo['tags']).toEqual([{ name: 'demo.directory.v1.Directory' }]);
@@ -91,7 +99,8 @@ describe('generateOpenApi on the demo directory proto', () => {
       total: { type: 'integer', format: 'int32' },
     });
     expect(Object.keys(schemas).sort()).toEqual([
-      'Problem', 'demo.directory.v1.Level', 'demo.directory.v1.ListPeopleResponse', 'demo.directory.v1.Person',
+      'Problem', 'demo.directory.v1.AvatarInfo', 'demo.directory.v1.GetPersonRequest', 'demo.directory.v1.ImportPeopleResponse',
+      'demo.directory.v1.Level', 'demo.directory.v1.ListPeopleResponse', 'demo.directory.v1.Person',
     ]);
     expect(schemas['Problem'].properties.grpcCode).toMatchObject({ type: 'string' });
   });
@@ -126,8 +135,9 @@ describe('generateOpenApi on the demo directory proto', () => {
     expect(issues).toEqual([]);
     expect(metaSchemaErrors(demo)).toEqual([]);
     expect(operations.map((o) => `${o.method} ${o.publicTemplate}`).sort()).toEqual([
-      'GET /v1/people', 'GET /v1/people/{id}', 'GET /v1/people:watch', 'GET /v1/{name}', 'PATCH /v1/people/{id}/level', 'POST /v1/people',
-      'POST /v1/people/{id}:promote',
+      'GET /v1/people', 'GET /v1/people/{id}', 'GET /v1/people/{id}/avatar', 'GET /v1/people:export', 'GET /v1/people:watch', 'GET /v1/{name}',
+      'PATCH /v1/people/{id}/level', 'POST /v1/people', 'POST /v1/people/{id}:promote', 'POST /v1/people:import', 'POST /v1/people:lookup',
+      'PUT /v1/people/{id}/avatar',
     ]);
   });
 

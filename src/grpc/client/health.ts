@@ -36,6 +36,20 @@ export async function healthCheck(
   service = '',
   options: { deadlineMs?: number; signal?: AbortSignal } = {},
 ): Promise<HealthStatus> {
+  const status = await checkServingStatus(channel, service, options);
+  return status === 'SERVICE_UNKNOWN' ? 'UNKNOWN' : status;
+}
+
+/**
+ * {@link healthCheck} that tells a service the server does not know (NOT_FOUND, reported as `'SERVICE_UNKNOWN'`,
+ * the name Watch gives that case) from a known service in state UNKNOWN: a health checker wants to log which.
+ * @throws HealthCheckError as healthCheck does.
+ */
+export async function checkServingStatus(
+  channel: GrpcChannel,
+  service = '',
+  options: { deadlineMs?: number; signal?: AbortSignal } = {},
+): Promise<HealthStatus | 'SERVICE_UNKNOWN'> {
   const result = await unaryCall(channel, {
     path: CHECK_PATH,
     requestBytes: encodeCheckRequest(service),
@@ -43,7 +57,7 @@ export async function healthCheck(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   if (result.status === GrpcStatus.UNIMPLEMENTED) return 'UNIMPLEMENTED';
-  if (result.status === GrpcStatus.NOT_FOUND) return 'UNKNOWN';
+  if (result.status === GrpcStatus.NOT_FOUND) return 'SERVICE_UNKNOWN';
   if (result.status !== GrpcStatus.OK || result.responseBytes === undefined) {
     throw new HealthCheckError(result.status, result.message);
   }

@@ -40,6 +40,8 @@ const keepSlash = (byte: number): boolean => byte === SLASH;
  * - single-segment variables (`{var}`, `{var=*}`) are decoded completely. http.proto: "all
  *   characters except `[-_.~0-9a-zA-Z]` are percent-encoded. The server side does the reverse
  *   decoding." So `a%2Fb` binds `a/b`, as one segment.
+ * - `**` matches zero or more non-empty segments (`/v1/files/{path=**}` binds `""` for `/v1/files`, and nothing
+ *   matches `/v1/files/`); followed by a verb it needs at least one.
  * - multi-segment variables (`{var=foo/*}`, `{var=**}`) keep their `/` separators. By default
  *   RFC 6570 reserved characters stay encoded ("The default behavior is to not decode RFC 6570
  *   reserved characters in multi segment matches", google.api.Http); with
@@ -61,6 +63,9 @@ export function matchPathTemplate(template: PathTemplate, path: string, options:
   const deep = segments.at(-1)?.kind === 'any-deep';
   const fixed = deep ? segments.length - 1 : segments.length;
   if (deep ? parts.length < fixed : parts.length !== fixed) return noMatch;
+  // The verb ends the last segment `**` matched, so with a verb `**` needs one: `/v1:undelete` is not
+  // `/v1/{name=**}:undelete` with an empty name (the router draws the same line).
+  if (deep && template.verb !== undefined && parts.length === fixed) return noMatch;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] ?? '';
     const segment = segments[Math.min(i, segments.length - 1)];

@@ -108,8 +108,10 @@ export function requestBodyOf(binding: HttpBinding, request: protobuf.Type, meth
     schema = field === undefined ? {} : registry.fieldSchema(field);
   }
   // Client-streaming and bidi methods take one JSON message per line.
-  const mediaType = method.requestStream === true ? 'application/x-ndjson' : 'application/json';
-  return { required: true, content: { [mediaType]: { schema } } };
+  if (method.requestStream === true) {
+    return { description: 'NDJSON: one request message per line, each sent upstream as it arrives.', required: true, content: { 'application/x-ndjson': { schema } } };
+  }
+  return { required: true, content: { 'application/json': { schema } } };
 }
 
 /** The 200 response (the message, its `response_body` field, or a stream of messages) and the problem default. */
@@ -120,8 +122,14 @@ export function responsesOf(binding: HttpBinding, response: protobuf.Type, metho
   };
   let schema: Schema;
   const field = binding.responseBody === undefined ? undefined : response.fields[binding.responseBody];
+  const fieldMessage = field === undefined || field.repeated ? undefined : messageTypeOf(field);
+  const httpBody = field === undefined ? trimDot(response.fullName) === HTTP_BODY : fieldMessage !== undefined && trimDot(fieldMessage.fullName) === HTTP_BODY;
+  if (httpBody) {
+    // google.api.HttpBody: its `data` is the body and its `content_type` the Content-Type, whatever that is.
+    const description = method.responseStream === true ? 'The raw response body, streamed in chunks (the Content-Type of the first).' : 'The raw response body.';
+    return { '200': { description, content: { '*/*': { schema: {} } } }, default: problem };
+  }
   if (field !== undefined) schema = registry.fieldSchema(field);
-  else if (trimDot(response.fullName) === HTTP_BODY) return { '200': { description: 'The raw response body.', content: { '*/*': { schema: {} } } }, default: problem };
   else schema = registry.messageRef(response);
   const content =
     method.responseStream === true

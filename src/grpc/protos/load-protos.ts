@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import protobuf from 'protobufjs';
+import { loadDescriptorSets } from './load-descriptor-sets.js';
 import { escapeRegExp, lineOf, type ProtoIssue } from './proto-issue.js';
 import { collectResolveIssues } from './resolve-issues.js';
 
@@ -13,6 +14,11 @@ export interface LoadProtosOptions {
   readonly includeDirs: readonly string[];
   /** Directory that issue file names are relative to; defaults to `process.cwd()`. */
   readonly displayRoot?: string;
+  /**
+   * Serialized `google.protobuf.FileDescriptorSet` files, loaded into the same root before the `.proto` files (see
+   * load-descriptor-sets.ts). An import of a `.proto` a set provides is taken from the set.
+   */
+  readonly descriptorSets?: readonly string[];
 }
 
 /** What {@link loadProtos} returns: the root, resolved as far as possible, and every issue found. */
@@ -41,6 +47,9 @@ const parseState = protobuf.parse as unknown as { filename: string | null };
  * Nothing throws: parse errors (with their line), files or imports that cannot be found
  * (with the line of the `import`) and unresolvable type references become issues, and the
  * root holds everything that could be loaded.
+ *
+ * Descriptor sets come first. A dependency a set lacks (written without `--include_imports`) is resolved like an
+ * import, so google/api and the well-known types need not be in it; one found nowhere is an issue naming the set.
  */
 export function loadProtos(files: readonly string[], options: LoadProtosOptions): LoadedProtos {
   const displayRoot = options.displayRoot ?? process.cwd();
@@ -49,6 +58,8 @@ export function loadProtos(files: readonly string[], options: LoadProtosOptions)
   const root = new protobuf.Root();
   const issues: ProtoIssue[] = [];
   const seen = new Set<string>();
+  const setFiles = new Set((options.descriptorSets ?? []).map((file) => path.resolve(file)));
+  const fromSets = loadDescriptorSets(root, [...setFiles], display, issues);
 
   const loadFile = (absolute: string): void => {
     if (seen.has(absolute)) return;
@@ -74,7 +85,7 @@ export function loadProtos(files: readonly string[], options: LoadProtosOptions)
     root.files.push(absolute);
     for (const [imports, weak] of [[parsed.imports, false], [parsed.weakImports, true]] as const) {
       for (const target of imports ?? []) {
-        if (loadBundled(root, target, seen)) continue;
+        if (fromSets.provided.has(target) || loadBundled(root, target, seen)) continue;
         const resolved = resolveImport(target, includeDirs);
         if (resolved !== undefined) loadFile(resolved);
         // protoc ignores a missing weak import, so do we.
@@ -88,8 +99,20 @@ export function loadProtos(files: readonly string[], options: LoadProtosOptions)
     if (!existsSync(absolute)) issues.push({ file: display(absolute), message: 'file not found' });
     else loadFile(absolute);
   }
+  for (const { setFile, file, dependency } of fromSets.missing) {
+    if (loadBundled(root, dependency, seen)) continue;
+    const resolved = resolveImport(dependency, includeDirs);
+    if (resolved !== undefined) loadFile(resolved);
+    else {
+      issues.push({
+        file: setFile,
+        message: `${file} depends on "${dependency}", which is neither in the descriptor set nor in the include dirs or google-proto-files (write the set with protoc --include_imports)`,
+      });
+    }
+  }
   issues.push(...collectResolveIssues(root, (absolute) => {
     if (!path.isAbsolute(absolute)) return { file: absolute };
+    if (setFiles.has(absolute)) return { file: display(absolute) }; // binary: no lines to point at
     try {
       return { file: display(absolute), source: readFileSync(absolute, 'utf8') };
     } catch {

@@ -35,6 +35,9 @@ import { createFastPool, forwardFast } from './http1-fast-path.js';
 import type { H1ConnectionPool } from './h1/connection-pool.js';
 import { prepareUpstreamHeaders } from './request-headers.js';
 import { createHttp1Agent, loadTlsMaterial, parseTarget, type UpstreamTarget } from './targets.js';
+import { TargetRotation } from '../../health/target-rotation.js';
+import type { CheckedUpstream } from '../../health/types.js';
+import { httpHealthTarget } from './health-probe.js';
 import { badResponseError, brokenResponseError, connectionError, headersTimeoutError } from './upstream-errors.js';
 
 /** What http2-proxy hands `onReq`: the client's method and path and the headers it already cleaned. */
@@ -111,17 +114,22 @@ export interface HttpUpstreamOptions {
  * HTTP/2 one session pool per target. See {@link HttpUpstream} for the `forward` and `call` contracts; `call` (buffered
  * exchanges for aggregation steps) uses the same pools, through buffered-call.ts.
  */
-export function createHttpUpstream(name: string, config: DeepReadonly<UpstreamConfig>, options: HttpUpstreamOptions): HttpUpstream {
+export function createHttpUpstream(name: string, config: DeepReadonly<UpstreamConfig>, options: HttpUpstreamOptions): CheckableHttpUpstream {
   return new ProxyHttpUpstream(name, config, options);
 }
 
-class ProxyHttpUpstream implements HttpUpstream {
+/** An HTTP upstream and what the health monitor checks on it (undefined without `healthCheck`). */
+export type CheckableHttpUpstream = HttpUpstream & { readonly health: CheckedUpstream | undefined };
+
+class ProxyHttpUpstream implements CheckableHttpUpstream {
   readonly name: string;
   readonly protocol: 'http1' | 'http2';
   readonly #http2: boolean;
   readonly #targets: readonly PreparedTarget[];
   readonly #webOptions: WebOptions;
-  #next = 0;
+  /** Round robin over the healthy targets: `#pick` is the one place a target is chosen. */
+  readonly #rotation: TargetRotation<PreparedTarget>;
+  readonly health: CheckedUpstream | undefined;
 
   constructor(name: string, config: DeepReadonly<UpstreamConfig>, options: HttpUpstreamOptions) {
     if (config.protocol === 'grpc') throw new Error(`upstream "${name}" is a gRPC upstream, not an HTTP one`);
@@ -144,6 +152,14 @@ class ProxyHttpUpstream implements HttpUpstream {
       const fastPool = createFastPool(target, config, tls);
       return { target, agent, client: target.secure ? https : http, pool: undefined, urlHostname, fastPool };
     });
+    const check = config.healthCheck;
+    this.#rotation = new TargetRotation(this.#targets, check === undefined, check?.panicThresholdPercent);
+    this.health = check === undefined ? undefined : {
+      name,
+      config: check,
+      rotation: this.#rotation,
+      targets: this.#targets.map((prepared) => httpHealthTarget(prepared.target, check.path, (request) => this.#callOn(prepared, request), tls)),
+    };
     this.#webOptions = {
       proxyName: options.proxyName ?? 'protogate',
       onReq: (req, proxied) => this.#dispatch(req, proxied),
@@ -173,7 +189,10 @@ class ProxyHttpUpstream implements HttpUpstream {
   }
 
   call(request: UpstreamCall): Promise<UpstreamReply> {
-    const prepared = this.#pick();
+    return this.#callOn(this.#pick(), request);
+  }
+
+  #callOn(prepared: PreparedTarget, request: UpstreamCall): Promise<UpstreamReply> {
     if (prepared.pool !== undefined) return callHttp2(prepared.pool, prepared.target, this.name, request);
     return callHttp1(prepared.fastPool as H1ConnectionPool, prepared.target, this.name, request);
   }
@@ -189,10 +208,7 @@ class ProxyHttpUpstream implements HttpUpstream {
   }
 
   #pick(): PreparedTarget {
-    const targets = this.#targets;
-    const prepared = targets[this.#next] as PreparedTarget;
-    this.#next = this.#next + 1 === targets.length ? 0 : this.#next + 1;
-    return prepared;
+    return this.#rotation.pick();
   }
 
   /** http2-proxy's `onReq`: creates the upstream request; a buffered body is sent and the request ended here. */
