@@ -99,7 +99,7 @@ export function compileMapping(
     const step = spec.steps[name] as MappingStep;
     const target = targets.get(name) as Target;
     // Unknown step names stay out of the dependencies: the type checker reports them, with a suggestion.
-    const dependsOn = referencedSteps(step).filter((dependency) => dependency in spec.steps);
+    const dependsOn = referencedSteps(step).filter((dependency) => Object.hasOwn(spec.steps, dependency));
     const visible: Record<string, Shape> = {};
     for (const dependency of dependsOn) visible[dependency] = resultShape(dependency);
     const timeoutMs = step.timeoutMs ?? defaultTimeoutMs(step.upstream);

@@ -90,7 +90,9 @@ function ownShape(node: Json, convert: (child: unknown) => Shape): Shape {
       declared.add('string');
     }
   }
-  if (declared.size === 0) return UNKNOWN_SHAPE;
+  // `{type: "null"}` (or an enum of only null) is the null branch of a union, not an unconstrained schema.
+  const onlyNull = (type === 'null' || (Array.isArray(type) && type.length > 0 && type.every((t) => t === 'null'))) || (values !== undefined && values.length > 0 && values.every((v) => v === null));
+  if (declared.size === 0) return onlyNull ? NULL : UNKNOWN_SHAPE;
 
   const members: Shape[] = [];
   for (const t of declared) {

@@ -136,3 +136,26 @@ describe('load-time type errors name the file, line, column, expression and what
     ]);
   });
 });
+
+describe('JSON Schema null branches', () => {
+  // An OpenAPI 3.1 optional reference is written `anyOf: [{$ref}, {type: "null"}]`: the null branch must not make
+  // the whole union unknown, or every read through it would go unchecked.
+  const nullableRef = shapeFromJsonSchema({
+    type: 'object',
+    properties: { customer: { anyOf: [{ type: 'object', required: ['id'], properties: { id: { type: 'string' } } }, { type: 'null' }] } },
+  });
+  const scoped: CompileContext = { ...context, sources: { body: nullableRef } };
+
+  it('checks reads through an anyOf with a null branch', () => {
+    expect(issuesOf(() => compileExpression('body.customer.idd', scoped))).toEqual([
+      'mappings/orders.yaml:12:15: `body.customer.idd` is not in the request schema of createOrder; did you mean `body.customer.id`? (in `body.customer.idd`)',
+    ]);
+    expect(compileExpression('body.customer.id', scoped).evaluate({ body: { customer: null } })).toBeUndefined();
+  });
+
+  it('reads {type: "null"} and enum [null] as null, not as unknown', () => {
+    expect(shapeFromJsonSchema({ type: 'null' }).kind).toBe('null');
+    expect(shapeFromJsonSchema({ enum: [null] }).kind).toBe('null');
+    expect(shapeFromJsonSchema({}).kind).toBe('unknown');
+  });
+});
