@@ -16,6 +16,11 @@ export type SoapVersion = '1.1' | '1.2';
 /** Facets of a simple type, merged along its chain of restrictions (the most derived value wins). */
 export interface Facets {
   readonly enumeration?: readonly string[];
+  /**
+   * XSD regular expressions, each matched against the whole value; a value must match every entry. There is one
+   * entry per restriction step, the step's own patterns joined with "|" (XSD ORs the patterns of one step and ANDs
+   * the steps).
+   */
   readonly pattern?: readonly string[];
   readonly length?: number;
   readonly minLength?: number;
@@ -159,4 +164,9 @@ export interface WsdlModel {
   readonly source: string;
   readonly targetNamespace: string;
   readonly services: readonly WsdlService[];
+  /**
+   * Every named (top-level) type of the WSDL's schemas, in document order: what an xsi:type attribute may name.
+   * A type derived by extension or restriction links to its base through `base`.
+   */
+  readonly types?: readonly XsdType[];
 }
