@@ -119,12 +119,14 @@ let state: ServerState;
 let channel: GrpcChannel;
 let bare: grpc.Server;
 let bareChannel: GrpcChannel;
+let serverPort: number;
 
 beforeAll(async () => {
   expect(issues).toEqual([]);
   const started = await startServer(true);
   server = started.server;
   state = started.state;
+  serverPort = started.port;
   channel = createGrpcChannel(`http://127.0.0.1:${started.port}`, { connectMs: 2_000 });
   const plain = await startServer(false);
   bare = plain.server;
@@ -224,17 +226,15 @@ describe('unaryCall against grpc-js', () => {
     expect(aborted.status).toBe(GrpcStatus.CANCELLED);
   });
 
-  it('reuses one session for 100 calls', async () => {
-    const session = await channel.pool.acquire();
-    const firstStream = session.state.nextStreamID ?? 0;
+  it('reuses one connection for 100 calls', async () => {
+    const fresh = createGrpcChannel(`http://127.0.0.1:${serverPort}`, { connectMs: 1_000 });
     const results = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => unaryCall(channel, { path: ECHO, requestBytes: encodeEcho({ text: `n${i}` }) })),
+      Array.from({ length: 100 }, (_, i) => unaryCall(fresh, { path: ECHO, requestBytes: encodeEcho({ text: `n${i}` }) })),
     );
     expect(results.map((r) => decodeEcho(r.responseBytes)['text'])).toEqual(Array.from({ length: 100 }, (_, i) => `n${i}`));
-    expect(channel.pool.size).toBe(1);
-    expect(await channel.pool.acquire()).toBe(session);
-    expect((session.state.nextStreamID ?? 0) - firstStream).toBe(200); // client streams are odd-numbered: +2 each
-    expect(state.connections.size).toBe(1);
+    expect(fresh.unaryPool.size).toBe(1);
+    expect(fresh.unaryPool.connections[0]?.lastStreamId).toBe(199); // client streams are odd-numbered: 1, 3, … 199
+    await fresh.close();
   });
 
   it('returns UNAVAILABLE when the server is down', async () => {

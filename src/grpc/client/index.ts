@@ -1,7 +1,7 @@
 /**
- * A lean gRPC client over pooled `node:http2` sessions: {@link createGrpcChannel}, {@link unaryCall},
- * {@link serverStreamCall}, {@link clientStreamCall}, {@link duplexCall} (client-streaming and bidi), {@link healthCheck}.
- * Compression and name resolution are left to @grpc/grpc-js.
+ * A lean gRPC client: {@link createGrpcChannel}, {@link unaryCall} (over our own HTTP/2 connections, ./h2/),
+ * {@link serverStreamCall}, {@link clientStreamCall}, {@link duplexCall} (client-streaming and bidi; over pooled
+ * `node:http2` sessions), {@link healthCheck}. Compression and name resolution are left to @grpc/grpc-js.
  */
 export { createGrpcChannel, type GrpcChannel, type GrpcChannelOptions } from './channel.js';
 export { unaryCall, type UnaryRequest, type UnaryResult } from './unary-call.js';

@@ -1,16 +1,21 @@
 /**
- * A lean unary gRPC call over a pooled `node:http2` session: one HEADERS + one DATA frame out, headers, DATA and
- * trailers in, framing by hand (grpc/doc/PROTOCOL-HTTP2.md). The hot path allocates one state object, one framed
- * Buffer, the header object and the promise; listeners are shared module functions that find their call on the
- * stream, the deadline timer gets the call as its argument, and the call itself is the abort listener.
+ * A unary gRPC call (grpc/doc/PROTOCOL-HTTP2.md, "the spec") over the channel's lean HTTP/2 connections
+ * (./h2/): one HEADERS + one DATA frame out, in one write; headers, DATA and trailers in. The call object is at
+ * once the call state, the HTTP/2 stream (its response fields are decoded straight into it, with no header object
+ * in between), the AbortSignal listener (`handleEvent`) and the deadline timer's argument: a call allocates the
+ * object, its promise, one request buffer, the result and, with a deadline, one timer.
  */
-import http2 from 'node:http2';
-import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import { GrpcStatus } from '../../errors/grpc-status.js';
 import type { GrpcChannel } from './channel.js';
+import type { H2ClientPool } from './h2/client-pool.js';
+import { CANCEL, PROTOCOL_ERROR } from './h2/constants.js';
+import { BLOCK_MALFORMED, BLOCK_TOO_LARGE } from './h2/hpack-decoder.js';
+import { variableFieldsLength, writeVariableFields } from './h2/hpack-encoder.js';
+import { nodeHttp2UnaryCall } from './h2/node-http2-unary.js';
+import { H2Stream } from './h2/stream.js';
 import {
-  addRequestMetadata, decodeGrpcMessage, EMPTY_METADATA, formatGrpcTimeout, frameMessage, grpcStatusFromHttp,
-  grpcStatusFromRstCode, parseGrpcStatus, parseUnaryMessage, responseMetadata, type GrpcMetadata,
+  decodeGrpcMessage, EMPTY_METADATA, FRAME_HEADER_BYTES, formatGrpcTimeout, frameMessage, grpcStatusFromHttp,
+  grpcStatusFromRstCode, parseGrpcStatus, type GrpcMetadata,
 } from './wire.js';
 
 /** One unary request. */
@@ -47,31 +52,47 @@ export interface UnaryResult {
   readonly statusDetails?: Buffer;
 }
 
-const { NGHTTP2_CANCEL } = http2.constants;
-const USER_AGENT = 'protogate-grpc/0.1';
-const REQUEST_OPTIONS: http2.ClientSessionRequestOptions = { endStream: false };
-const CALL = Symbol('protogate.grpcCall');
+/** Before the response headers (or after an interim 1xx block). */
+const P_HEADERS = 0;
+/** After the response headers: DATA, then trailers. */
+const P_BODY = 1;
 
-type CallStream = ClientHttp2Stream & { [CALL]: UnaryCall };
-
-/** Per-call state. Also the AbortSignal listener (`handleEvent`), so no closure is made for it. */
-class UnaryCall {
+class UnaryCall extends H2Stream {
   readonly channel: GrpcChannel;
+  readonly pool: H2ClientPool;
   readonly request: UnaryRequest;
   resolve: (result: UnaryResult) => void = noop;
-  stream: ClientHttp2Stream | null = null;
-  session: ClientHttp2Session | null = null;
   timer: NodeJS.Timeout | null = null;
-  headers: IncomingHttpHeaders | null = null;
-  trailers: IncomingHttpHeaders | null = null;
+  done = false;
+  retried = false;
+  /** The cached constant header block of the method, and what is appended per call. */
+  block: Buffer = EMPTY_BUFFER;
+  timeout: string | undefined = undefined;
+  variableLength = 0;
+  phase = P_HEADERS;
+  httpStatus = 0;
+  malformed = false;
+  /** The fields of the header block being decoded. */
+  blockStatus: string | undefined = undefined;
+  blockMessage: string | undefined = undefined;
+  blockDetails: string | undefined = undefined;
+  blockMetadata: GrpcMetadata | null = null;
+  /** Kept from the response headers once trailers are expected. */
+  headerMetadata: GrpcMetadata | null = null;
+  headerStatus: string | undefined = undefined;
+  headerMessage: string | undefined = undefined;
+  headerDetails: string | undefined = undefined;
+  /** The response body: one DATA payload in place, or several copied out. */
   first: Buffer | null = null;
+  firstStart = 0;
+  firstEnd = 0;
   rest: Buffer[] | null = null;
   received = 0;
-  error: (Error & { code?: string }) | null = null;
-  done = false;
 
-  constructor(channel: GrpcChannel, request: UnaryRequest) {
+  constructor(channel: GrpcChannel, pool: H2ClientPool, request: UnaryRequest) {
+    super();
     this.channel = channel;
+    this.pool = pool;
     this.request = request;
   }
 
@@ -80,21 +101,212 @@ class UnaryCall {
     this.fail(GrpcStatus.CANCELLED, 'the call was cancelled by the caller');
   }
 
-  /** Ends the call locally with `status`, cancelling the stream if it is open (the spec: RST_STREAM CANCEL). */
+  headerBlockLength(): number {
+    return this.block.length + this.variableLength;
+  }
+
+  writeHeaderBlock(target: Buffer, offset: number): void {
+    this.block.copy(target, offset);
+    if (this.variableLength !== 0) writeVariableFields(target, offset + this.block.length, this.timeout, this.request.metadata);
+  }
+
+  bodyLength(): number {
+    return FRAME_HEADER_BYTES + this.request.requestBytes.length;
+  }
+
+  /** A Length-Prefixed-Message with Compressed-Flag 0: we never send `grpc-encoding`. */
+  writeBody(target: Buffer, offset: number): void {
+    const message = this.request.requestBytes;
+    target[offset] = 0;
+    target.writeUInt32BE(message.length, offset + 1);
+    target.set(message, offset + FRAME_HEADER_BYTES);
+  }
+
+  body(): Buffer {
+    return frameMessage(this.request.requestBytes);
+  }
+
+  onHeaderField(name: string, value: string): void {
+    if (name.charCodeAt(0) === 58 /* ':' */) {
+      // Responses carry only :status, and only in the header block (RFC 9113 §8.3.2).
+      if (name === ':status' && this.phase === P_HEADERS) this.httpStatus = Number(value);
+      else this.malformed = true;
+      return;
+    }
+    if (name.startsWith('grpc-')) {
+      if (name === 'grpc-status') this.blockStatus = value;
+      else if (name === 'grpc-message') this.blockMessage = value;
+      else if (name === 'grpc-status-details-bin') this.blockDetails = value;
+      return;
+    }
+    if (name === 'content-type') return;
+    const metadata = (this.blockMetadata ??= Object.create(null) as GrpcMetadata);
+    const previous = metadata[name];
+    metadata[name] = previous === undefined ? value : `${String(previous)}, ${value}`;
+  }
+
+  onHeaders(endStream: boolean, blockFlags: number): void {
+    if (this.done) return;
+    if ((blockFlags & BLOCK_TOO_LARGE) !== 0) {
+      this.fail(GrpcStatus.RESOURCE_EXHAUSTED, 'response metadata larger than SETTINGS_MAX_HEADER_LIST_SIZE');
+      return;
+    }
+    if ((blockFlags & BLOCK_MALFORMED) !== 0 || this.malformed || (this.phase === P_BODY && !endStream)) {
+      this.connection?.reset(this, PROTOCOL_ERROR);
+      this.fail(GrpcStatus.INTERNAL, 'malformed HTTP/2 response headers');
+      return;
+    }
+    if (this.phase === P_HEADERS) {
+      if (!endStream && this.httpStatus >= 100 && this.httpStatus < 200) {
+        // An interim response: the real one follows (RFC 9110 §15.2).
+        this.httpStatus = 0;
+        this.#clearBlock();
+        return;
+      }
+      if (endStream) {
+        // Trailers-Only: one HEADERS frame carries the status (the spec's "Trailers-Only" response).
+        if (this.blockStatus === undefined) this.#withoutStatus(GrpcStatus.INTERNAL, 'the stream ended without grpc-status');
+        else this.#complete(this.blockStatus, this.blockMessage, this.blockDetails, EMPTY_METADATA, this.blockMetadata);
+        return;
+      }
+      this.phase = P_BODY;
+      this.headerMetadata = this.blockMetadata;
+      this.headerStatus = this.blockStatus;
+      this.headerMessage = this.blockMessage;
+      this.headerDetails = this.blockDetails;
+      this.#clearBlock();
+      return;
+    }
+    this.#complete(this.blockStatus, this.blockMessage, this.blockDetails, this.headerMetadata ?? EMPTY_METADATA, this.blockMetadata);
+  }
+
+  onData(buffer: Buffer, start: number, end: number, endStream: boolean): void {
+    if (this.done) return;
+    const length = end - start;
+    if (length > 0) {
+      this.received += length;
+      const limit = this.channel.maxResponseBytes;
+      if (this.received > limit + FRAME_HEADER_BYTES) {
+        this.fail(GrpcStatus.RESOURCE_EXHAUSTED, `response larger than ${limit} bytes`);
+        return;
+      }
+      if (this.first === null) {
+        this.first = buffer;
+        this.firstStart = start;
+        this.firstEnd = end;
+      } else {
+        (this.rest ??= [this.first.subarray(this.firstStart, this.firstEnd)]).push(buffer.subarray(start, end));
+      }
+    }
+    if (!endStream) return;
+    // Ended without trailers: a status in the response headers stands (as Trailers-Only would), else none.
+    if (this.headerStatus === undefined) this.#withoutStatus(GrpcStatus.INTERNAL, 'the stream ended without grpc-status');
+    else this.#complete(this.headerStatus, this.headerMessage, this.headerDetails, EMPTY_METADATA, this.headerMetadata);
+  }
+
+  onReset(errorCode: number): void {
+    if (errorCode === 0) this.#withoutStatus(GrpcStatus.INTERNAL, 'the stream ended without grpc-status');
+    else this.#withoutStatus(grpcStatusFromRstCode(errorCode), `stream reset by the server (HTTP/2 error code ${errorCode})`);
+  }
+
+  onProtocolError(message: string): void {
+    this.fail(GrpcStatus.INTERNAL, message);
+  }
+
+  onUnprocessed(reason: Error): void {
+    if (this.done) return;
+    // RFC 9113 §8.7: the server did nothing with it, so it is sent again once (gRPC's transparent retry).
+    if (!this.retried) {
+      this.retried = true;
+      this.phase = P_HEADERS;
+      this.httpStatus = 0;
+      this.#clearBlock();
+      this.pool.dispatch(this);
+      return;
+    }
+    this.fail(GrpcStatus.UNAVAILABLE, `${this.channel.target.origin} did not process the call: ${reason.message}`);
+  }
+
+  onConnectionLost(error: Error): void {
+    this.fail(GrpcStatus.UNAVAILABLE, `connection to ${this.channel.target.origin} lost: ${error.message}`);
+  }
+
+  onConnectError(error: Error): void {
+    this.fail(GrpcStatus.UNAVAILABLE, `cannot connect to ${this.channel.target.origin}: ${error.message}`);
+  }
+
+  /** Ends the call with a status of the client's, cancelling the stream if it is open (RST_STREAM CANCEL). */
   fail(status: number, message: string): void {
     if (this.done) return;
-    const stream = this.stream;
-    if (stream !== null && !stream.closed && !stream.destroyed) stream.close(NGHTTP2_CANCEL);
-    this.finish({
+    const connection = this.connection;
+    if (connection !== null) connection.reset(this, CANCEL);
+    else this.abandoned = true;
+    this.#finish({
       status,
       message,
       responseBytes: undefined,
-      headers: this.headers === null ? EMPTY_METADATA : responseMetadata(this.headers),
+      headers: this.headerMetadata ?? EMPTY_METADATA,
       trailers: EMPTY_METADATA,
     });
   }
 
-  finish(result: UnaryResult): void {
+  /** No grpc-status: an HTTP error status says more (grpc/doc/http-grpc-status-mapping.md) than `status`. */
+  #withoutStatus(status: number, message: string): void {
+    const http = this.httpStatus;
+    if (http !== 0 && http !== 200) this.fail(grpcStatusFromHttp(http), `HTTP ${http} without grpc-status`);
+    else this.fail(status, message);
+  }
+
+  #complete(
+    statusText: string | undefined, messageText: string | undefined, details: string | undefined,
+    headers: GrpcMetadata, trailers: GrpcMetadata | null,
+  ): void {
+    let status = statusText === '0' ? GrpcStatus.OK : parseGrpcStatus(statusText);
+    let message = decodeGrpcMessage(messageText);
+    let responseBytes: Uint8Array | undefined;
+    if (status === GrpcStatus.OK) {
+      const extracted = this.#message();
+      if (typeof extracted === 'string') {
+        status = GrpcStatus.INTERNAL;
+        message = extracted;
+      } else responseBytes = extracted;
+    }
+    this.#finish(
+      status !== GrpcStatus.OK && details !== undefined
+        ? { status, message, responseBytes, headers, trailers: trailers ?? EMPTY_METADATA, statusDetails: Buffer.from(details, 'base64') }
+        : { status, message, responseBytes, headers, trailers: trailers ?? EMPTY_METADATA },
+    );
+  }
+
+  /** The single response message, or why there is none (the rules of `parseUnaryMessage` in wire.ts). */
+  #message(): Uint8Array | string {
+    let body = this.first;
+    let start = this.firstStart;
+    let end = this.firstEnd;
+    if (this.rest !== null) {
+      body = Buffer.concat(this.rest, this.received);
+      start = 0;
+      end = body.length;
+    }
+    if (body === null || end === start) return 'the server ended a unary call with OK but sent no message';
+    if (end - start < FRAME_HEADER_BYTES) return 'truncated gRPC message header';
+    const flag = body[start]!;
+    // statuscodes.md: an unsupported compression is INTERNAL; we send no grpc-accept-encoding.
+    if (flag === 1) return 'the server sent a compressed message, but no compression was negotiated';
+    if (flag !== 0) return `invalid gRPC Compressed-Flag ${flag}`;
+    const messageEnd = start + FRAME_HEADER_BYTES + body.readUInt32BE(start + 1);
+    if (end < messageEnd) return 'truncated gRPC message';
+    if (end > messageEnd) return 'more than one message in a unary response';
+    return body.subarray(start + FRAME_HEADER_BYTES, messageEnd);
+  }
+
+  #clearBlock(): void {
+    this.blockStatus = this.blockMessage = this.blockDetails = undefined;
+    this.blockMetadata = null;
+    this.malformed = false;
+  }
+
+  #finish(result: UnaryResult): void {
     this.done = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.request.signal?.removeEventListener('abort', this);
@@ -106,162 +318,44 @@ class UnaryCall {
  * Makes a unary call on `channel`. Resolves with the status (never rejects; see {@link UnaryResult}).
  */
 export function unaryCall(channel: GrpcChannel, request: UnaryRequest): Promise<UnaryResult> {
-  const call = new UnaryCall(channel, request);
-  const promise = new Promise<UnaryResult>((resolve) => {
-    call.resolve = resolve;
-  });
+  const pool = channel.unaryPool;
+  if (pool === null) return nodeHttp2UnaryCall(channel, request);
+  const call = new UnaryCall(channel, pool, request);
+  capturing = call;
+  const promise = new Promise<UnaryResult>(capture);
   const { signal, deadlineMs } = request;
   if (signal?.aborted === true) {
     call.fail(GrpcStatus.CANCELLED, 'the call was cancelled by the caller');
     return promise;
   }
-  if (deadlineMs !== undefined) {
-    if (deadlineMs <= 0) {
-      call.fail(GrpcStatus.DEADLINE_EXCEEDED, 'deadline exceeded before the call started');
-      return promise;
-    }
-    call.timer = setTimeout(onDeadline, deadlineMs, call);
-  }
-  signal?.addEventListener('abort', call);
-  let session: ClientHttp2Session | Promise<ClientHttp2Session>;
-  try {
-    session = channel.pool.acquire();
-  } catch (error) {
-    call.fail(GrpcStatus.UNAVAILABLE, `no connection to ${channel.target.origin}: ${(error as Error).message}`);
+  if (deadlineMs !== undefined && deadlineMs <= 0) {
+    call.fail(GrpcStatus.DEADLINE_EXCEEDED, 'deadline exceeded before the call started');
     return promise;
   }
-  if (session instanceof Promise) {
-    // Only while the session is being (re)connected: the closures here are off the hot path.
-    session.then(
-      (ready) => start(call, ready),
-      (error: Error) => call.fail(GrpcStatus.UNAVAILABLE, `cannot connect to ${channel.target.origin}: ${error.message}`),
-    );
-  } else start(call, session);
+  try {
+    call.block = pool.encoder.constantBlock(request.path);
+    call.timeout = deadlineMs === undefined ? undefined : formatGrpcTimeout(deadlineMs);
+    call.variableLength = variableFieldsLength(call.timeout, request.metadata);
+  } catch (error) {
+    // Metadata that cannot be a header field (not a token, control characters).
+    call.fail(GrpcStatus.INTERNAL, `cannot start the call: ${(error as Error).message}`);
+    return promise;
+  }
+  if (deadlineMs !== undefined) call.timer = setTimeout(onDeadline, deadlineMs, call);
+  signal?.addEventListener('abort', call);
+  pool.dispatch(call);
   return promise;
 }
 
-function start(call: UnaryCall, session: ClientHttp2Session): void {
-  if (call.done) return;
-  const { request } = call;
-  const headers: OutgoingHttpHeaders = {
-    ':method': 'POST',
-    ':path': request.path,
-    'content-type': 'application/grpc',
-    // "te: trailers" tells intermediaries the client accepts trailers, which carry the status (the spec).
-    te: 'trailers',
-    'user-agent': USER_AGENT,
-  };
-  if (request.deadlineMs !== undefined) headers['grpc-timeout'] = formatGrpcTimeout(request.deadlineMs);
-  if (request.metadata !== undefined) addRequestMetadata(headers, request.metadata);
-  let stream: ClientHttp2Stream;
-  try {
-    stream = session.request(headers, REQUEST_OPTIONS);
-  } catch (error) {
-    // A session that went away between acquire and request, or metadata Node refuses as a header.
-    const code = (error as { code?: string }).code ?? '';
-    const unavailable = code === 'ERR_HTTP2_INVALID_SESSION' || code === 'ERR_HTTP2_GOAWAY_SESSION' || code === 'ERR_HTTP2_OUT_OF_STREAMS';
-    call.fail(unavailable ? GrpcStatus.UNAVAILABLE : GrpcStatus.INTERNAL, `cannot start the call: ${(error as Error).message}`);
-    return;
-  }
-  call.stream = stream;
-  call.session = session;
-  (stream as CallStream)[CALL] = call;
-  stream.on('response', onResponse);
-  stream.on('data', onData);
-  stream.on('trailers', onTrailers);
-  stream.on('error', onError);
-  stream.on('close', onClose);
-  stream.end(frameMessage(request.requestBytes));
+/** The promise executor, shared: it hands `resolve` to the call being created, so no closure is made per call. */
+let capturing: UnaryCall | null = null;
+function capture(resolve: (result: UnaryResult) => void): void {
+  capturing!.resolve = resolve;
+  capturing = null;
 }
 
 function onDeadline(call: UnaryCall): void {
   call.fail(GrpcStatus.DEADLINE_EXCEEDED, `deadline of ${call.request.deadlineMs} ms exceeded`);
-}
-
-function onResponse(this: CallStream, headers: IncomingHttpHeaders): void {
-  this[CALL].headers = headers;
-}
-
-function onData(this: CallStream, chunk: Buffer): void {
-  const call = this[CALL];
-  if (call.done) return;
-  call.received += chunk.length;
-  if (call.received > call.channel.maxResponseBytes + 5) {
-    call.fail(GrpcStatus.RESOURCE_EXHAUSTED, `response larger than ${call.channel.maxResponseBytes} bytes`);
-    return;
-  }
-  if (call.first === null) call.first = chunk;
-  else if (call.rest === null) call.rest = [call.first, chunk];
-  else call.rest.push(chunk);
-}
-
-function onTrailers(this: CallStream, trailers: IncomingHttpHeaders): void {
-  this[CALL].trailers = trailers;
-}
-
-/** Recorded and settled on 'close'; having a listener keeps a stream error from ever being unhandled. */
-function onError(this: CallStream, error: Error): void {
-  this[CALL].error = error;
-}
-
-function onClose(this: CallStream): void {
-  const call = this[CALL];
-  if (call.done) return;
-  const { headers, trailers } = call;
-  // Trailers-Only: a single HEADERS frame that carries the status (the spec's "Trailers-Only" response).
-  const statusHeaders = trailers ?? (headers !== null && headers['grpc-status'] !== undefined ? headers : null);
-  if (statusHeaders === null) {
-    call.fail(...statusWithoutTrailers(call, this));
-    return;
-  }
-  const status = parseGrpcStatus(statusHeaders['grpc-status']);
-  let message = decodeGrpcMessage(statusHeaders['grpc-message']);
-  let code = status;
-  let responseBytes: Uint8Array | undefined;
-  if (status === GrpcStatus.OK) {
-    const body = call.rest !== null ? Buffer.concat(call.rest, call.received) : call.first;
-    const parsed = parseUnaryMessage(body ?? EMPTY_BUFFER);
-    if (!parsed.ok) {
-      code = parsed.status;
-      message = parsed.message;
-    } else if (parsed.bytes === undefined) {
-      code = GrpcStatus.INTERNAL;
-      message = 'the server ended a unary call with OK but sent no message';
-    } else responseBytes = parsed.bytes;
-  }
-  const details = code === GrpcStatus.OK ? undefined : statusHeaders['grpc-status-details-bin'];
-  const result: UnaryResult = {
-    status: code,
-    message,
-    responseBytes,
-    headers: trailers === null || headers === null ? EMPTY_METADATA : responseMetadata(headers),
-    trailers: responseMetadata(statusHeaders),
-  };
-  call.finish(typeof details === 'string' ? { ...result, statusDetails: Buffer.from(details, 'base64') } : result);
-}
-
-/** The status of a stream that closed without `grpc-status` anywhere. */
-function statusWithoutTrailers(call: UnaryCall, stream: ClientHttp2Stream): [number, string] {
-  const { headers, error } = call;
-  // Node gives `:status` as a number although the typings say string.
-  const httpStatus = headers === null ? 200 : Number(headers[':status'] as unknown);
-  if (httpStatus !== 200) {
-    // grpc/doc/http-grpc-status-mapping.md: an intermediary (or a non-gRPC server) answered.
-    return [grpcStatusFromHttp(httpStatus), `HTTP ${httpStatus} without grpc-status`];
-  }
-  const rstCode = stream.rstCode;
-  const session = call.session;
-  if ((error !== null && error.code !== 'ERR_HTTP2_STREAM_ERROR') || session === null || session.destroyed) {
-    // The session failed under the stream (connection reset or closed, socket error): Node then closes the stream
-    // with CANCEL, which is not the server cancelling. Transient, hence UNAVAILABLE.
-    const reason = error?.message ?? 'the connection closed';
-    return [GrpcStatus.UNAVAILABLE, `connection to ${call.channel.target.origin} lost: ${reason}`];
-  }
-  if (rstCode !== undefined && rstCode !== 0) {
-    return [grpcStatusFromRstCode(rstCode), `stream reset by the server (HTTP/2 error code ${rstCode})`];
-  }
-  // The spec maps RST_STREAM NO_ERROR (or an ending without status) to INTERNAL.
-  return [GrpcStatus.INTERNAL, 'the stream ended without grpc-status'];
 }
 
 const EMPTY_BUFFER = Buffer.alloc(0);

@@ -158,9 +158,18 @@ export function responseMetadata(headers: IncomingHttpHeaders): GrpcMetadata {
 export function addRequestMetadata(headers: OutgoingHttpHeaders, metadata: GrpcMetadata): void {
   for (const key in metadata) {
     const name = key.toLowerCase();
-    if (name.charCodeAt(0) === 58 || name.startsWith('grpc-') || RESERVED_REQUEST_KEYS.has(name)) continue;
+    if (isReservedRequestKey(name)) continue;
     headers[name] = metadata[key];
   }
+}
+
+/**
+ * True for a (lower-case) request metadata key the client owns or HTTP/2 forbids: pseudo-headers, `grpc-*`
+ * (reserved for gRPC), `content-type`, `te`, `user-agent` (the spec's "Reserved Headers"), and the
+ * connection-specific fields of RFC 9113 §8.2.2. Shared by both transports.
+ */
+export function isReservedRequestKey(name: string): boolean {
+  return name.charCodeAt(0) === 58 /* ':' */ || name.startsWith('grpc-') || RESERVED_REQUEST_KEYS.has(name);
 }
 
 const RESERVED_REQUEST_KEYS: ReadonlySet<string> = new Set([
