@@ -1,0 +1,127 @@
+/**
+ * What an upstream's HTTP answer to a SOAP request is: a success envelope, a Fault, or something the gateway cannot
+ * relay. The body decides, not the labels: a Fault is a Fault under any status (SOAP 1.1 §6.2 says 500, many
+ * servers send 200), an envelope is read whatever its Content-Type says, and the status and media type only shape
+ * the message when the body is not SOAP at all.
+ */
+import { GatewayError } from '../../errors/gateway-error.js';
+import { XmlLimitError, XmlSyntaxError } from '../../xml/errors.js';
+import type { XmlLimits } from '../../xml/limits.js';
+import { parseXml, type XmlElement } from '../../xml/parse.js';
+import { decodeXmlBytes } from '../../xml/read-body.js';
+import type { SoapVersion } from '../model.js';
+import { versionOfNamespace } from './envelope.js';
+import { ReadContext, SoapDecodeError, jsonPointer } from './errors.js';
+import { readFault, type DetailReaders, type SoapFault } from './fault.js';
+import { soapFaultToError, type FaultStatusTable } from './fault-status.js';
+import type { JsonValue } from './json.js';
+
+/** The upstream's answer, as read by the HTTP client. */
+export interface SoapHttpResponse {
+  readonly status: number;
+  /** The Content-Type header, if any. */
+  readonly contentType: string | undefined;
+  readonly body: string | Uint8Array;
+}
+
+export type SoapResponseOutcome =
+  | { readonly kind: 'success'; readonly body: JsonValue; readonly headers: Readonly<Record<string, JsonValue>> | undefined }
+  | { readonly kind: 'fault'; readonly fault: SoapFault; readonly error: GatewayError }
+  | { readonly kind: 'bad'; readonly error: GatewayError };
+
+/** What the classifier needs from a compiled operation. */
+export interface ResponseDecoder {
+  readonly version: SoapVersion;
+  readonly limits: XmlLimits;
+  readonly detailReaders: DetailReaders;
+  readonly faultStatuses: FaultStatusTable | undefined;
+  /** True when the operation declares no output parts: an empty 200/202 is its success. */
+  readonly oneWay: boolean;
+  /** Reads the Body's children (and the Header, for bound header parts); throws SoapDecodeError. */
+  readSuccess(body: XmlElement, header: XmlElement | undefined, ctx: ReadContext): { body: JsonValue; headers: Readonly<Record<string, JsonValue>> | undefined };
+}
+
+export function classifySoapResponse(response: SoapHttpResponse, decoder: ResponseDecoder): SoapResponseOutcome {
+  const { status } = response;
+  const mediaType = (response.contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  const size = typeof response.body === 'string' ? response.body.length : response.body.byteLength;
+  const ok = status >= 200 && status < 300;
+  if (size === 0) {
+    if (ok && decoder.oneWay) return { kind: 'success', body: null, headers: undefined };
+    return bad(status, `an empty body${ok ? ' where a SOAP envelope was expected' : ''}`);
+  }
+
+  // Bytes are measured before they are decoded: a 100 MB body must not become a 100 MB string first.
+  if (typeof response.body !== 'string' && size > decoder.limits.maxBytes) {
+    return bad(status, `a response over the configured limit: ${new XmlLimitError('bytes', decoder.limits.maxBytes).message}`);
+  }
+  let root: XmlElement;
+  try {
+    const text = typeof response.body === 'string' ? response.body : decodeXmlBytes(response.body, response.contentType);
+    root = parseXml(text, decoder.limits);
+  } catch (error) {
+    if (error instanceof XmlLimitError) return bad(status, `a response over the configured limit: ${error.message}`);
+    if (!(error instanceof XmlSyntaxError)) throw error;
+    if (looksLikeHtml(mediaType, response.body)) return bad(status, 'an HTML page, not a SOAP envelope');
+    if (error.reason === 'dtd') return bad(status, 'XML with a DOCTYPE, which is refused (no DTD processing)');
+    return bad(status, `${describeMedia(mediaType)} that is not well-formed XML (${error.message})`);
+  }
+
+  const version = root.local === 'Envelope' ? versionOfNamespace(root.ns) : undefined;
+  if (version === undefined) {
+    if (root.local.toLowerCase() === 'html') return bad(status, 'an HTML page, not a SOAP envelope');
+    return bad(status, `XML whose root element is ${describeName(root)}, not a SOAP Envelope`);
+  }
+  let header: XmlElement | undefined;
+  let body: XmlElement | undefined;
+  for (const child of root.children) {
+    if (child.ns !== root.ns) continue;
+    if (child.local === 'Header') header = child;
+    else if (child.local === 'Body') body = child;
+  }
+  if (body === undefined) return bad(status, 'a SOAP envelope without a Body');
+
+  const first = body.children[0];
+  // A Fault is read in the version it came in: a SOAP 1.1 server answers a 1.2 request with a 1.1 VersionMismatch.
+  if (first !== undefined && first.local === 'Fault' && first.ns === root.ns) {
+    const fault = readFault(first, version, decoder.detailReaders);
+    return { kind: 'fault', fault, error: soapFaultToError(fault, decoder.faultStatuses) };
+  }
+  if (!ok) return bad(status, 'a SOAP envelope but no Fault');
+  if (version !== decoder.version) return bad(status, `a SOAP ${version} envelope from a SOAP ${decoder.version} endpoint`);
+
+  const ctx = new ReadContext();
+  try {
+    const result = decoder.readSuccess(body, header, ctx);
+    return { kind: 'success', body: result.body, headers: result.headers };
+  } catch (error) {
+    if (!(error instanceof SoapDecodeError)) throw error;
+    const where = jsonPointer('', ctx.path);
+    return bad(status, `a SOAP response that does not fit its schema at ${where === '' ? '/' : where}: ${error.message}`);
+  }
+}
+
+function bad(status: number, what: string): SoapResponseOutcome {
+  return {
+    kind: 'bad',
+    error: new GatewayError('upstream-bad-response', `The SOAP upstream answered HTTP ${status} with ${what}.`, {
+      extensions: { upstreamStatus: status },
+    }),
+  };
+}
+
+function looksLikeHtml(mediaType: string, body: string | Uint8Array): boolean {
+  if (mediaType === 'text/html' || mediaType === 'application/xhtml+xml') return true;
+  const head = (typeof body === 'string' ? body.slice(0, 256) : Buffer.from(body.buffer, body.byteOffset, Math.min(256, body.byteLength)).toString('latin1'))
+    .trimStart()
+    .toLowerCase();
+  return head.startsWith('<!doctype html') || head.startsWith('<html');
+}
+
+function describeMedia(mediaType: string): string {
+  return mediaType === '' ? 'a body' : `a ${mediaType} body`;
+}
+
+function describeName(element: XmlElement): string {
+  return element.ns === '' ? `<${element.local}>` : `{${element.ns}}${element.local}`;
+}
