@@ -18,9 +18,9 @@ function read(op: CompiledSoapOperation, body: string, status = 200): JsonValue 
 }
 
 /** A response operation around one type, to read its XML directly. */
-function readerOf(type: ComplexType): (inner: string) => JsonValue {
+function readerOf(type: ComplexType, options: Parameters<typeof createSoapCodec>[0] = {}): (inner: string) => JsonValue {
   const op = wrapped('Op', complex(), type);
-  const compiled = createSoapCodec().compileOperation(port('1.1', [op]), op);
+  const compiled = createSoapCodec(options).compileOperation(port('1.1', [op]), op);
   return (inner) => read(compiled, `<t:OpResponse xmlns:t="${TNS}">${inner}</t:OpResponse>`);
 }
 
@@ -87,17 +87,14 @@ describe('XSD-typed JSON from a response', () => {
     expect(readGroup('<k>a</k><v>1</v>')).toEqual({ k: ['a'], v: [1] });
   });
 
-  it('reads xsi:nil as null whatever the xsi prefix, empty content as null, and an empty string as ""', () => {
-    const readEmpty = readerOf(
-      complex({ content: seq(el('s', xs.string, { max: Infinity }), el('n', xs.int, { max: Infinity }), el('c', complex({ content: seq(el('a', xs.int, { min: 0 })) }), { max: Infinity })) }),
-    );
-    expect(
-      readEmpty(
-        '<s></s><s/><s>  </s><s xmlns:x="http://www.w3.org/2001/XMLSchema-instance" x:nil="1">ignored</s>' +
-          '<n/><n> </n><n xsi:nil="true" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>' +
-          '<c/><c>\n  </c><c><a>1</a></c>',
-      ),
-    ).toEqual({ s: ['', '', '  ', null], n: [null, null, null], c: [null, null, { a: 1 }] });
+  it('reads xsi:nil as null whatever the xsi prefix, and empty content as null (an empty string as "" on request)', () => {
+    const type = complex({ content: seq(el('s', xs.string, { max: Infinity }), el('n', xs.int, { max: Infinity }), el('c', complex({ content: seq(el('a', xs.int, { min: 0 })) }), { max: Infinity })) });
+    const xml =
+      '<s></s><s/><s>  </s><s xmlns:x="http://www.w3.org/2001/XMLSchema-instance" x:nil="1">ignored</s>' +
+      '<n/><n> </n><n xsi:nil="true" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>' +
+      '<c/><c>\n  </c><c><a>1</a></c>';
+    expect(readerOf(type)(xml)).toEqual({ s: [null, null, '  ', null], n: [null, null, null], c: [null, null, { a: 1 }] });
+    expect(readerOf(type, { emptyStrings: 'empty-string' })(xml)).toEqual({ s: ['', '', '  ', null], n: [null, null, null], c: [null, null, { a: 1 }] });
   });
 
   it('relays dates as text, even a server\'s slightly-off ones', () => {

@@ -77,12 +77,17 @@ type Layout = { readonly kind: 'content'; readonly decl: ElementDecl } | { reado
 export interface SoapCodecOptions {
   /** The model's named types (WsdlModel.types): lets the reader honour xsi:type for derived types. */
   readonly types?: readonly XsdType[];
+  /**
+   * What an empty string-typed element (`<notes/>`) reads as: 'null' (default: empty and xsi:nil elements are both
+   * null) or 'empty-string' ("", keeping nil, empty and absent apart).
+   */
+  readonly emptyStrings?: 'null' | 'empty-string';
 }
 
 export function createSoapCodec(options: SoapCodecOptions = {}): SoapCodec {
   const prefixes = new PrefixRegistry();
   const writers = new TypeWriters(prefixes);
-  const readers = new TypeReaders(options.types);
+  const readers = new TypeReaders(options.types, options.emptyStrings === 'empty-string');
   const rpcParts = new WeakMap<MessagePart, ElementDecl>();
 
   const partDecl = (part: MessagePart, style: SoapOperation['style'], where: string): ElementDecl => {

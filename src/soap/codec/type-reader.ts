@@ -7,8 +7,9 @@
  * - elements and attributes the type does not declare are ignored (servers add fields over time), except under
  *   xs:any, where they are converted generically;
  * - required elements are not enforced, and a non-repeating element that appears twice keeps the last one;
- * - an xsi:nil element is null; so is an empty one (no child elements, no declared attributes, no text), except
- *   that empty string content is "" (see SimpleCodec.emptyValue);
+ * - an xsi:nil element is null; so is an empty one (no child elements, no declared attributes, no text), string
+ *   typed ones included, unless the codec keeps empty strings (`emptyStrings: 'empty-string'`: "" for an empty
+ *   string element, so nil, empty and absent stay three different things);
  * - an element with xsi:type naming a type derived from its declared one (found in the model's `types`) is read
  *   with that type, so a derived type's extra fields are kept (the JSON does not name the type);
  * - a value outside its type's lexical space ("abc" for an xs:int) throws SoapDecodeError with its JSON pointer.
@@ -40,9 +41,14 @@ export class TypeReaders {
   readonly #complex = new Map<ComplexType, ComplexSlot>();
   /** Named complex types by `{ns}local`, for xsi:type. */
   readonly #named = new Map<string, ComplexType>();
+  readonly #keepEmptyStrings: boolean;
 
-  /** @param types the model's named types (WsdlModel.types), which xsi:type may name; none disables xsi:type. */
-  constructor(types: readonly XsdType[] = []) {
+  /**
+   * @param types the model's named types (WsdlModel.types), which xsi:type may name; none disables xsi:type.
+   * @param keepEmptyStrings an empty string-typed element reads as "" instead of null.
+   */
+  constructor(types: readonly XsdType[] = [], keepEmptyStrings = false) {
+    this.#keepEmptyStrings = keepEmptyStrings;
     for (const type of types) if (type.kind === 'complex' && type.name !== undefined) this.#named.set(nameKey(type.name), type);
   }
 
@@ -72,10 +78,11 @@ export class TypeReaders {
     const codec = compileSimpleType(decl.type);
     // XSD: an empty element with a default (or fixed) value has that value.
     const fallback = decl.default ?? decl.fixed;
+    const empty = this.#keepEmptyStrings ? codec.emptyValue : null;
     return function readSimpleElement(element) {
       if (isNil(element)) return null;
       const text = element.text;
-      if (isEmptyText(text, codec)) return fallback === undefined ? codec.emptyValue : codec.read(fallback);
+      if (isEmptyText(text, codec)) return fallback === undefined ? empty : codec.read(fallback);
       return codec.read(text);
     };
   }
@@ -113,9 +120,10 @@ export class TypeReaders {
     const shape = flattenComplexType(type);
     const text = type.text === undefined ? undefined : compileSimpleType(type.text);
     if (shape.scalar && text !== undefined) {
+      const empty = this.#keepEmptyStrings ? text.emptyValue : null;
       return function readScalarContent(element) {
         if (isNil(element)) return null;
-        if (isEmptyText(element.text, text)) return text.emptyValue;
+        if (isEmptyText(element.text, text)) return empty;
         return text.read(element.text);
       };
     }
