@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { forwardHeaderProblem } from '../grpc/metadata-rules.js';
+import { SOAP_DEFAULTS, soapSchema } from './soap-schema.js';
 
 /**
  * The schema of `gateway.yaml`. Every default lives here, so `gateway validate` and the generated JSON Schema
@@ -132,6 +133,11 @@ export const upstreamSchema = z
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP header name');
 
+/** Default of a route's `streamIdleTimeoutMs` (Envoy's default stream idle timeout). */
+export const STREAM_IDLE_TIMEOUT_DEFAULT_MS = 300_000;
+/** Default of a route's `sseHeartbeatMs`. */
+export const SSE_HEARTBEAT_DEFAULT_MS = 15_000;
+
 export const routePolicySchema = z
   .object({
     upstream: z.string().min(1).optional().describe('upstream name; defaults to the OpenAPI document\'s upstream'),
@@ -140,7 +146,9 @@ export const routePolicySchema = z
       .regex(/^\//, 'must start with "/"')
       .optional()
       .describe('upstream path template; {param} placeholders take the route\'s path parameters. Default: the route\'s own path'),
-    timeoutMs: positiveMs.optional(),
+    timeoutMs: positiveMs
+      .optional()
+      .describe('time allowed for the upstream call (default: the upstream\'s timeouts.requestMs); on gRPC server-streaming and bidi routes, the time to the first response message'),
     maxBodyBytes: byteSize.optional(),
     headers: z
       .object({
@@ -151,6 +159,23 @@ export const routePolicySchema = z
       .optional(),
     validate: z.boolean().default(true),
     validateResponses: z.boolean().optional().describe('check a mapped route\'s shaped response against its OpenAPI response schema (default: the top-level setting)'),
+    streamIdleTimeoutMs: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        `gRPC server-streaming and bidi routes: end the stream when no message went either way for this long (in-band DEADLINE_EXCEEDED error). Default ${STREAM_IDLE_TIMEOUT_DEFAULT_MS} (5 minutes); 0: never`,
+      ),
+    maxStreamDurationMs: positiveMs
+      .optional()
+      .describe('gRPC server-streaming and bidi routes: end the stream this long after it started, whatever it does (in-band DEADLINE_EXCEEDED error; also sent upstream as grpc-timeout). Default: no limit'),
+    sseHeartbeatMs: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(`gRPC streams answered as Server-Sent Events: send a ": keepalive" comment after this long without writing, so proxies keep the connection. Default ${SSE_HEARTBEAT_DEFAULT_MS}; 0: never`),
   })
   .strict();
 
@@ -278,6 +303,7 @@ export const gatewayConfigSchema = z
         forwardAuthorization: false,
         responseMetadata: [],
       }),
+    soap: soapSchema.default(SOAP_DEFAULTS).describe('SOAP services published from their WSDL as JSON routes (see src/config/soap-schema.ts)'),
     openapiEndpoint: z
       .union([z.string().regex(/^\/[^?#]*$/, 'expected a path like "/openapi.json"'), z.literal(false)])
       .default('/openapi.json')

@@ -1,4 +1,5 @@
 import type protobuf from 'protobufjs';
+import { SSE_HEARTBEAT_DEFAULT_MS, STREAM_IDLE_TIMEOUT_DEFAULT_MS } from '../config/schema.js';
 import type { HttpBinding } from '../grpc/http-rules/extract-http-rules.js';
 import type { JsonCodec } from '../grpc/json/index.js';
 import { callDeadline, requestMetadata, type MetadataRules } from '../grpc/metadata-rules.js';
@@ -10,6 +11,7 @@ import { writeMessageResponse } from './grpc/message-response.js';
 import { invalid, isObject, urlFields, withUrlFields } from './grpc/request-fields.js';
 import { decodeUrlFields, encodeHttpBodyRequest } from './grpc/request-messages.js';
 import { createStreamResponder } from './grpc/stream-response.js';
+import type { StreamTimings } from './grpc/stream-timers.js';
 import { bidiStreaming, clientStreaming, type StreamingCallPlan } from './grpc/streaming-request.js';
 
 /** What a transcoded route needs, resolved at load. */
@@ -50,9 +52,11 @@ export interface GrpcRoute {
  * (unary, server-streaming, client-streaming or bidi), and the response message(s) go back as JSON, NDJSON / SSE,
  * or raw HttpBody data; a non-OK status becomes a problem with the HTTP status of the gRPC table and the
  * google.rpc.Status details. Configured request headers (and `Grpc-Metadata-*` ones) go out as metadata, allowed
- * response metadata comes back as `Grpc-Metadata-*` headers on the answer or the problem. The deadline is the
- * route timeout, or a shorter client `grpc-timeout` (gRPC PROTOCOL-HTTP2 "Timeout"); the client going away
- * cancels the call. Streams: see grpc/stream-response.ts (responses) and grpc/streaming-request.ts (requests).
+ * response metadata comes back as `Grpc-Metadata-*` headers on the answer or the problem. The deadline of a unary
+ * or client-streaming call is the route timeout, or a shorter client `grpc-timeout` (gRPC PROTOCOL-HTTP2
+ * "Timeout"); a streamed response has the lifetime of grpc/stream-timers.ts instead (route timeout to the first
+ * message, then idle and maximum-duration limits). The client going away cancels the call. Streams: see
+ * grpc/stream-response.ts (responses) and grpc/streaming-request.ts (requests).
  */
 export function createTranscodeGrpcStage(route: RouteDefinition, grpc: GrpcRoute): Stage {
   const { requestIdHeader } = route;
@@ -60,17 +64,27 @@ export function createTranscodeGrpcStage(route: RouteDefinition, grpc: GrpcRoute
   const maxBodyBytes = route.policy?.maxBodyBytes ?? route.limits.maxBodyBytes;
   const limits = { maxLineBytes: maxBodyBytes, maxBodyBytes: Math.max(route.limits.maxStreamedBodyBytes, maxBodyBytes) };
   const { binding, requestCodec, requestType, grpcPath, upstream } = grpc;
+  const timings: StreamTimings = {
+    firstMessageMs: timeoutMs,
+    idleMs: route.policy?.streamIdleTimeoutMs ?? STREAM_IDLE_TIMEOUT_DEFAULT_MS,
+    maxDurationMs: route.policy?.maxStreamDurationMs,
+    heartbeatMs: route.policy?.sseHeartbeatMs ?? SSE_HEARTBEAT_DEFAULT_MS,
+  };
+  // A streamed response has no deadline but its maximum duration (and a client grpc-timeout, which is one).
+  const deadlineCapMs = grpc.serverStreaming ? (timings.maxDurationMs ?? NO_DEADLINE) : timeoutMs;
 
   return async function transcodeGrpcStage(ctx: RequestContext) {
     ctx.upstream = upstream.name;
     // 0. The deadline: a malformed grpc-timeout is the client's error, answered before any work.
-    const deadline = callDeadline(timeoutMs, ctx.req.headers['grpc-timeout'], performance.now() - ctx.startedAt);
+    const deadline = callDeadline(deadlineCapMs, ctx.req.headers['grpc-timeout'], performance.now() - ctx.startedAt);
     if (!deadline.ok) throw invalid([{ location: '/header/grpc-timeout', message: deadline.message }]);
+    // Whole milliseconds: what is left of a client grpc-timeout is fractional, and ends up in messages.
+    const deadlineMs = deadline.deadlineMs === NO_DEADLINE ? undefined : Math.ceil(deadline.deadlineMs);
     const fields = urlFields(ctx, grpc);
     const metadata = requestMetadata(ctx.req.headers, grpc.metadata, requestIdHeader, ctx.requestId);
 
     if (grpc.clientStreaming === true) {
-      const plan: StreamingCallPlan = { path: grpcPath, metadata, deadlineMs: deadline.deadlineMs, fields, limits };
+      const plan: StreamingCallPlan = { path: grpcPath, metadata, deadlineMs, fields, limits, timings };
       return grpc.serverStreaming ? bidiStreaming(ctx, grpc, plan) : clientStreaming(ctx, grpc, plan);
     }
 
@@ -95,8 +109,8 @@ export function createTranscodeGrpcStage(route: RouteDefinition, grpc: GrpcRoute
     }
 
     if (grpc.serverStreaming) {
-      const responder = createStreamResponder(ctx, grpc);
-      const call = upstream.serverStream({ path: grpcPath, requestBytes, metadata, deadlineMs: deadline.deadlineMs, signal: responder.signal }, responder.handler);
+      const responder = createStreamResponder(ctx, grpc, timings);
+      const call = upstream.serverStream({ path: grpcPath, requestBytes, metadata, deadlineMs, signal: responder.signal }, responder.handler);
       responder.attach(call);
       return responder.done;
     }
@@ -105,9 +119,12 @@ export function createTranscodeGrpcStage(route: RouteDefinition, grpc: GrpcRoute
     const abort = new AbortController();
     const onClose = (): void => abort.abort();
     ctx.res.once('close', onClose);
-    const result = await upstream.unary({ path: grpcPath, requestBytes, metadata, deadlineMs: deadline.deadlineMs, signal: abort.signal });
+    const result = await upstream.unary({ path: grpcPath, requestBytes, metadata, deadlineMs, signal: abort.signal });
     ctx.res.off('close', onClose);
     // 3. The response message (or its response_body field) as JSON, or raw for a google.api.HttpBody.
     writeMessageResponse(ctx, grpc, result);
   };
 }
+
+/** No deadline: larger than any grpc-timeout (at most 99 999 999 hours) can express, so `min` leaves it alone. */
+const NO_DEADLINE = Number.MAX_VALUE;

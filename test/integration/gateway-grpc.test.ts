@@ -178,7 +178,7 @@ describe('generated OpenAPI', () => {
       '/v1/people/{id}:promote',
       '/v1/people/{id}/level',
       '/v1/people:watch',
-      '/v1/{name}',
+      '/v1/teams/{name-1}/members/{name-2}',
       '/v1/people:import',
       '/v1/people:lookup',
       '/v1/people:export',

@@ -18,8 +18,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 type Doc = Record<string, any>;
 
-function generateFrom(files: string[]): Doc {
-  const loaded = loadProtos(files, { includeDirs: [protoDir] });
+function generateFrom(files: string[], includeDirs = [protoDir]): Doc {
+  const loaded = loadProtos(files, { includeDirs });
   expect(loaded.issues).toEqual([]);
   const rules = extractHttpRules(loaded.root);
   expect(rules.issues).toEqual([]);
@@ -58,7 +58,7 @@ describe('generateOpenApi on the demo directory proto', () => {
     expect(demo['info']).toEqual({ title: 'Directory', version: '1.0.0' });
     expect(Object.keys(demo['paths']).sort()).toEqual([
       '/v1/people', '/v1/people/{id}', '/v1/people/{id}/avatar', '/v1/people/{id}/level', '/v1/people/{id}:promote', '/v1/people:export',
-      '/v1/people:import', '/v1/people:lookup', '/v1/people:watch', '/v1/{name}',
+      '/v1/people:import', '/v1/people:lookup', '/v1/people:watch', '/v1/teams/{name-1}/members/{name-2}',
     ]);
     const ops = Object.entries(demo['paths'] as Doc).flatMap(([p, item]) => Object.entries(item as Doc).map(([m, op]) => `${m} ${p} ${op.operationId}`));
     expect(ops.sort()).toEqual([
@@ -67,7 +67,7 @@ describe('generateOpenApi on the demo directory proto', () => {
       'get /v1/people/{id}/avatar demo.directory.v1.Directory.GetAvatar',
       'get /v1/people:export demo.directory.v1.Directory.ExportPeople',
       'get /v1/people:watch demo.directory.v1.Directory.WatchPeople',
-      'get /v1/{name} demo.directory.v1.Directory.GetMember',
+      'get /v1/teams/{name-1}/members/{name-2} demo.directory.v1.Directory.GetMember',
       'patch /v1/people/{id}/level demo.directory.v1.Directory.PromotePerson_1',
       'post /v1/people demo.directory.v1.Directory.CreatePerson',
       'post /v1/people/{id}:promote demo.directory.v1.Directory.PromotePerson',
@@ -135,7 +135,8 @@ describe('generateOpenApi on the demo directory proto', () => {
     expect(issues).toEqual([]);
     expect(metaSchemaErrors(demo)).toEqual([]);
     expect(operations.map((o) => `${o.method} ${o.publicTemplate}`).sort()).toEqual([
-      'GET /v1/people', 'GET /v1/people/{id}', 'GET /v1/people/{id}/avatar', 'GET /v1/people:export', 'GET /v1/people:watch', 'GET /v1/{name}',
+      'GET /v1/people', 'GET /v1/people/{id}', 'GET /v1/people/{id}/avatar', 'GET /v1/people:export', 'GET /v1/people:watch',
+      'GET /v1/teams/{name-1}/members/{name-2}',
       'PATCH /v1/people/{id}/level', 'POST /v1/people', 'POST /v1/people/{id}:promote', 'POST /v1/people:import', 'POST /v1/people:lookup',
       'PUT /v1/people/{id}/avatar',
     ]);
@@ -255,9 +256,14 @@ describe('generateOpenApi on recursive messages and every well-known type', () =
   });
 
   it('binds multi-segment variables, nested path fields, response_body, query leaves and streams', () => {
-    const get = doc['paths']['/v1/{name}'].get;
-    expect(get.parameters[0]).toMatchObject({ name: 'name', in: 'path', required: true, schema: { type: 'string', pattern: '^shelves/[^/]+/nodes/[^/]+$' } });
-    expect(get.parameters.slice(1)).toEqual([
+    const get = doc['paths']['/v1/shelves/{name-1}/nodes/{name-2}'].get;
+    expect(get['x-protogate-path-template']).toBe('/v1/{name=shelves/*/nodes/*}');
+    const sets = 'Sets `name` to `shelves/{name-1}/nodes/{name-2}`.';
+    expect(get.parameters.slice(0, 2)).toEqual([
+      { name: 'name-1', in: 'path', required: true, description: sets, schema: { type: 'string' } },
+      { name: 'name-2', in: 'path', required: true, description: sets, schema: { type: 'string' } },
+    ]);
+    expect(get.parameters.slice(2)).toEqual([
       { name: 'meta.id', in: 'query', schema: { type: 'string', format: 'int64', pattern: '^-?[0-9]+$' } },
       { name: 'meta.tags', in: 'query', schema: { type: 'array', items: { type: 'string', format: 'uint64', pattern: '^[0-9]+$' } } },
       { name: 'read_mask', in: 'query', schema: expect.objectContaining({ type: 'string' }) },
@@ -282,5 +288,144 @@ describe('generateOpenApi on recursive messages and every well-known type', () =
     const empty = generateOpenApi(root, [], { title: 't', version: '0' }) as Doc;
     expect(empty['paths']).toEqual({});
     expect(Object.keys(empty['components']['schemas'])).toEqual(['Problem']);
+  });
+});
+
+/** Path templates that differ only in parameter names, the same OpenAPI path to OpenAPI 3.1 (§4.8.8.1). */
+function shapes(doc: Doc): string[] {
+  return Object.keys(doc['paths']).map((key) => key.replace(/\{[^}]*\}/g, '{}'));
+}
+
+const omittedOf = (doc: Doc, key: string): { method: string; operationId: string; pathTemplate: string; reason: string }[] =>
+  doc['paths'][key]['x-protogate-omitted'];
+
+describe('generateOpenApi on multi-segment variables, "**", custom methods and colliding paths (fixtures/proto/paths)', () => {
+  const doc = generateFrom([path.join(repo, 'test/fixtures/proto/paths/v1/paths.proto')]);
+  const paths = doc['paths'] as Doc;
+  const DEEP = 'One or more segments: may contain "/", sent as is (an encoded %2F stays inside one segment).';
+
+  it('writes the literals of a variable\'s pattern into the path, each wildcard a parameter', () => {
+    expect(Object.keys(paths)).toEqual([
+      '/v1/files/{id}', '/v1/{path}', '/v1/files/readme', '/v1/files/{id}/meta', '/v1/{name}:undelete', '/v1/blobs/{wildcard-1}:download',
+      '/v1/coffee', '/v1/links/{name}',
+    ]);
+    expect(new Set(shapes(doc)).size).toBe(Object.keys(paths).length);
+    expect(paths['/v1/{path}']).toEqual({
+      get: expect.objectContaining({
+        operationId: 'protogate.test.paths.v1.Paths.GetAny',
+        'x-protogate-path-template': '/v1/{path=**}',
+        parameters: [
+          {
+            name: 'path', in: 'path', required: true, schema: { type: 'string' },
+            description: `${DEEP} The rule also matches no segment at all: the path without \`/{path}\`.`,
+          },
+          { name: 'name', in: 'query', schema: { type: 'string' } },
+          { name: 'id', in: 'query', schema: { type: 'string' } },
+          { name: 'q', in: 'query', schema: { type: 'string' } },
+        ],
+      }),
+    });
+    // A verb after "**" needs a segment; "**" outside a variable is routed and bound to nothing.
+    expect(paths['/v1/{name}:undelete'].post.parameters[0]).toEqual({ name: 'name', in: 'path', required: true, description: DEEP, schema: { type: 'string' } });
+    expect(paths['/v1/blobs/{wildcard-1}:download'].get.parameters[0]).toEqual({
+      name: 'wildcard-1', in: 'path', required: true, description: `Matched by \`**\`, bound to no field. ${DEEP}`, schema: { type: 'string' },
+    });
+    // A template without patterns is its own OpenAPI path: no extension.
+    expect(paths['/v1/files/{id}/meta'].get['x-protogate-path-template']).toBeUndefined();
+  });
+
+  it('keeps the most specific of operations OpenAPI cannot tell apart, and lists the others and custom methods on the path item', () => {
+    expect(Object.keys(paths['/v1/files/{id}'])).toEqual(['get', 'x-protogate-omitted']);
+    expect(paths['/v1/files/{id}'].get.operationId).toBe('protogate.test.paths.v1.Paths.GetFile');
+    expect(omittedOf(doc, '/v1/files/{id}')).toEqual([
+      {
+        method: 'LINK', operationId: 'protogate.test.paths.v1.Paths.LinkFile', pathTemplate: '/v1/{name=files/**}',
+        reason: 'LINK is not an operation of an OpenAPI 3.1 Path Item',
+      },
+      {
+        method: 'GET', operationId: 'protogate.test.paths.v1.Paths.GetFileTail', pathTemplate: '/v1/{name=files/**}',
+        reason: 'GET /v1/files/{id} is protogate.test.paths.v1.Paths.GetFile (GET /v1/files/{id}): OpenAPI cannot tell /v1/{name=files/**} apart from it',
+      },
+      {
+        // The router answers HEAD /v1/files/x with the GET rule of the more specific path.
+        method: 'HEAD', operationId: 'protogate.test.paths.v1.Paths.HeadFile', pathTemplate: '/v1/{name=files/**}',
+        reason: 'HEAD /v1/files/{id} is protogate.test.paths.v1.Paths.GetFile (GET /v1/files/{id}): OpenAPI cannot tell /v1/{name=files/**} apart from it',
+      },
+    ]);
+    // Methods are case-sensitive: a lower-case "link" is not LINK, nor a "get" GET.
+    expect(paths['/v1/coffee']).toEqual({
+      'x-protogate-omitted': [
+        { method: 'BREW', operationId: 'protogate.test.paths.v1.Unroutable.Brew', pathTemplate: '/v1/coffee', reason: 'BREW is not an operation of an OpenAPI 3.1 Path Item' },
+      ],
+    });
+    expect(omittedOf(doc, '/v1/links/{name}').map((entry) => entry.method)).toEqual(['link']);
+  });
+
+  it('loads with the gateway OpenAPI loader without issues', () => {
+    const { operations, issues } = loadWithGateway(doc, 'paths.openapi.json');
+    expect(issues).toEqual([]);
+    expect(operations.map((o) => `${o.method} ${o.publicTemplate} ${o.operationId}`)).toEqual([
+      'GET /v1/files/{id} protogate.test.paths.v1.Paths.GetFile',
+      'GET /v1/{path} protogate.test.paths.v1.Paths.GetAny',
+      'GET /v1/files/readme protogate.test.paths.v1.Paths.GetReadme',
+      'GET /v1/files/{id}/meta protogate.test.paths.v1.Paths.GetFileMeta',
+      'POST /v1/{name}:undelete protogate.test.paths.v1.Paths.Undelete',
+      'GET /v1/blobs/{wildcard-1}:download protogate.test.paths.v1.Paths.Download',
+    ]);
+  });
+});
+
+describe('generateOpenApi merges operations whose paths differ only in parameter names', () => {
+  it('AIP-style resource names (fixtures/proto/library): one path item, the later operations\' parameters renamed', () => {
+    const doc = generateFrom([path.join(repo, 'test/fixtures/proto/library/v1/library.proto')], [path.join(repo, 'test/fixtures/proto')]);
+    const paths = doc['paths'] as Doc;
+    expect(new Set(shapes(doc)).size).toBe(Object.keys(paths).length);
+    expect(paths['/v1/shelves/{parent}/books'].get.parameters[0]).toEqual({
+      name: 'parent', in: 'path', required: true, description: 'Sets `parent` to `shelves/{parent}`.', schema: { type: 'string' },
+    });
+    const book = paths['/v1/shelves/{book.name-1}/books/{book.name-2}'];
+    expect(Object.keys(book)).toEqual(['patch', 'put', 'delete']);
+    expect(book.patch.parameters.slice(0, 2).map((p: Doc) => p.description)).toEqual([
+      'Sets `book.name` to `shelves/{book.name-1}/books/{book.name-2}`.', 'Sets `book.name` to `shelves/{book.name-1}/books/{book.name-2}`.',
+    ]);
+    // PUT /v1/{name=shelves/*/books/*}: the same path to OpenAPI; its parameters take the path item's names.
+    expect(book.put['x-protogate-path-template']).toBe('/v1/{name=shelves/*/books/*}');
+    expect(book.put.parameters).toEqual([
+      { name: 'book.name-1', in: 'path', required: true, description: 'Sets `name` to `shelves/{book.name-1}/books/{book.name-2}`.', schema: { type: 'string' } },
+      { name: 'book.name-2', in: 'path', required: true, description: 'Sets `name` to `shelves/{book.name-1}/books/{book.name-2}`.', schema: { type: 'string' } },
+    ]);
+    expect(paths['/v1/loans/{name}:cancel'].post.parameters[0].description).toBe('Sets `name` to `loans/{name}`.');
+    expect(paths['/v1/files/{path}'].head.operationId).toBe('library.v1.LibraryService.HeadFile');
+    const { issues } = loadWithGateway(doc, 'library.openapi.json');
+    expect(issues).toEqual([]);
+  });
+
+  it('single-segment variables: /v1/{name} and /v1/{path} are one path; a second GET there is left out', () => {
+    const file = path.join(tmp, 'renamed.proto');
+    writeFileSync(file, `
+syntax = "proto3";
+package renamed.v1;
+import "google/api/annotations.proto";
+service Things {
+  rpc Get(Ref) returns (Ref) { option (google.api.http) = { get: "/v1/{name}" }; }
+  rpc Remove(Ref) returns (Ref) { option (google.api.http) = { delete: "/v1/{path}" }; }
+  rpc Fetch(Ref) returns (Ref) { option (google.api.http) = { get: "/v1/{path}" }; }
+}
+message Ref { string name = 1; string path = 2; }
+`);
+    const doc = generateFrom([file]);
+    expect(Object.keys(doc['paths'])).toEqual(['/v1/{name}']);
+    const item = doc['paths']['/v1/{name}'];
+    expect(item.get.operationId).toBe('renamed.v1.Things.Get');
+    expect(item.delete.parameters).toEqual([
+      { name: 'name', in: 'path', required: true, description: 'Sets `path`.', schema: { type: 'string' } },
+      { name: 'name', in: 'query', schema: { type: 'string' } },
+    ]);
+    expect(item['x-protogate-omitted']).toEqual([
+      {
+        method: 'GET', operationId: 'renamed.v1.Things.Fetch', pathTemplate: '/v1/{path}',
+        reason: 'GET /v1/{name} is renamed.v1.Things.Get (GET /v1/{name}): OpenAPI cannot tell /v1/{path} apart from it',
+      },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import protobuf from 'protobufjs';
 import type { HttpBinding } from '../http-rules/extract-http-rules.js';
 import { lookupMessage } from '../http-rules/proto-fields.js';
-import { openApiPath, parametersOf, PROBLEM_SCHEMA, problemSchema, requestBodyOf, responsesOf } from './operations.js';
+import { parametersOf, PROBLEM_SCHEMA, problemSchema, requestBodyOf, responsesOf } from './operations.js';
+import { openApiPathOf, renameParams, type OpenApiPath } from './paths.js';
 import { SchemaRegistry, type Schema } from './schemas.js';
 
 /** The `info` of the generated document. */
@@ -25,8 +26,9 @@ export function grpcOperationId(binding: HttpBinding): string {
 /**
  * Generates an OpenAPI 3.1.0 document for google.api.http bindings (see `extractHttpRules`).
  *
- * - One path item per path template, with `{field.path}` parameters (a multi-segment variable such as
- *   `{name=shelves/*}` becomes `{name}` with a `pattern`); a custom verb stays literal (`/v1/people/{id}:promote`).
+ * - One path item per path (paths.ts: a variable's pattern is written out, `/v1/{name=shelves/*}/books` is
+ *   `/v1/shelves/{name}/books`, each wildcard a parameter); a custom verb stays literal (`/v1/people/{id}:promote`).
+ *   An operation whose path is not its rule's template says the rule in `x-protogate-path-template`.
  * - One operation per binding: operationId from {@link grpcOperationId}, summary from the method's comment, the
  *   service as tag; required path parameters; query parameters (proto field paths, as http.proto names them) for the
  *   fields left free by the path and body when the body is not `*` (scalars, enums, repeated scalars, the string
@@ -36,38 +38,58 @@ export function grpcOperationId(binding: HttpBinding): string {
  * - `components.schemas` holds every message and enum reached, named by full name (`demo.directory.v1.Person`),
  *   under the proto3 JSON mapping, plus `Problem` (RFC 9457 with the gRPC extensions).
  *
- * Bindings whose method cannot be described (a `custom` kind other than the OpenAPI operation keys, a second binding
- * with the same path and method, types missing from `root`) are left out. Never throws for such input.
+ * Paths that differ only in parameter names are one path to OpenAPI (§4.8.8.1): their operations are merged into
+ * one path item, under the path of the most specific of them (fewest `**` parameters, then the first declared),
+ * the others' parameters renamed to its names (each description says which field it sets). Bindings OpenAPI cannot
+ * describe are left out and listed in the path item's `x-protogate-omitted` (`method`, `operationId`,
+ * `pathTemplate`, `reason`): a `custom` kind that is no operation key (LINK, PURGE, …), and a second binding with
+ * the same method on the same path (the more specific one stays: the one the router prefers on the paths both
+ * match). It lives on the path item, not the document, so that it survives the merge with `openapi/` documents.
+ * Bindings whose types are missing from `root` are left out silently. Never throws for such input.
  */
 export function generateOpenApi(root: protobuf.Root, bindings: readonly HttpBinding[], info: OpenApiInfo): Record<string, unknown> {
   const registry = new SchemaRegistry();
-  const paths: Record<string, Record<string, unknown>> = {};
   const tags = new Map<string, Schema>();
+  const shapes = new Map<string, Shape>();
 
-  for (const binding of bindings) {
-    const key = binding.httpMethod.toLowerCase();
-    if (!OPERATION_KEYS.has(key)) continue;
+  bindings.forEach((binding, order) => {
     const request = lookupMessage(root, binding.requestType);
     const response = lookupMessage(root, binding.responseType);
     const method = methodOf(root, binding);
-    if (request === undefined || response === undefined || method === undefined) continue;
-    const path = openApiPath(binding);
-    const item = (paths[path] ??= {});
-    if (item[key] !== undefined) continue;
+    if (request === undefined || response === undefined || method === undefined) return;
+    const path = openApiPathOf(binding);
+    let shape = shapes.get(path.shape);
+    if (shape === undefined) shapes.set(path.shape, (shape = { first: path, candidates: [], omitted: [] }));
+    // Operation keys stand for upper-case methods; a lower-case `custom` kind is another method (they are case-sensitive).
+    const key = binding.httpMethod.toLowerCase();
+    if (OPERATION_KEYS.has(key) && binding.httpMethod === key.toUpperCase()) shape.candidates.push({ binding, key, path, order, request, response, method });
+    else shape.omitted.push(omission(binding, `${binding.httpMethod} is not an operation of an OpenAPI 3.1 Path Item`));
+  });
 
-    if (!tags.has(binding.service)) tags.set(binding.service, describe({ name: binding.service }, method.parent?.comment));
-    const parameters = parametersOf(binding, request, registry);
-    const requestBody = requestBodyOf(binding, request, method, registry);
-    const summary = method.comment?.trim();
-    item[key] = {
-      operationId: grpcOperationId(binding),
-      ...(summary ? { summary } : {}),
-      tags: [binding.service],
-      ...(parameters.length > 0 ? { parameters } : {}),
-      ...(requestBody === undefined ? {} : { requestBody }),
-      responses: responsesOf(binding, response, method, registry),
-      ...(method.options?.['deprecated'] === true ? { deprecated: true } : {}),
-    };
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const shape of shapes.values()) {
+    // The most specific first: a binding with fewer `**` wins its method, and names the merged path.
+    const ranked = [...shape.candidates].sort((a, b) => a.path.deepCount - b.path.deepCount || a.order - b.order);
+    const item: Record<string, unknown> = {};
+    const winners = new Map<string, Candidate>();
+    const canonical = ranked[0]?.path;
+    for (const candidate of ranked) {
+      const { binding, key } = candidate;
+      // The router serves HEAD with the GET route of the most specific path, unless that path declares HEAD.
+      const get = key === 'head' ? winners.get('get') : undefined;
+      const winner = winners.get(key) ?? (get !== undefined && get.path.deepCount < candidate.path.deepCount ? get : undefined);
+      if (winner !== undefined) {
+        const taken = `${binding.httpMethod} ${(canonical ?? candidate.path).path} is ${grpcOperationId(winner.binding)} (${winner.binding.httpMethod} ${winner.binding.pathTemplate})`;
+        shape.omitted.push(omission(binding, `${taken}: OpenAPI cannot tell ${binding.pathTemplate} apart from it`));
+        continue;
+      }
+      winners.set(key, candidate);
+    }
+    for (const candidate of [...winners.values()].sort((a, b) => a.order - b.order)) {
+      item[candidate.key] = operationOf(candidate, canonical ?? candidate.path, registry, tags);
+    }
+    if (shape.omitted.length > 0) item['x-protogate-omitted'] = shape.omitted;
+    paths[(canonical ?? shape.first).path] = item;
   }
 
   const schemas: Record<string, Schema> = {};
@@ -80,6 +102,50 @@ export function generateOpenApi(root: protobuf.Root, bindings: readonly HttpBind
     paths,
     components: { schemas },
   };
+}
+
+/** The bindings whose paths are one path to OpenAPI, and those of them left out. */
+interface Shape {
+  /** The path of the first of them: the key of a path item holding only omissions. */
+  readonly first: OpenApiPath;
+  readonly candidates: Candidate[];
+  readonly omitted: Schema[];
+}
+
+interface Candidate {
+  readonly binding: HttpBinding;
+  /** The operation key (`get`, `head`, …). */
+  readonly key: string;
+  readonly path: OpenApiPath;
+  /** Declaration order. */
+  readonly order: number;
+  readonly request: protobuf.Type;
+  readonly response: protobuf.Type;
+  readonly method: protobuf.Method;
+}
+
+/** The Operation Object of `candidate`, its path parameters named as in `under` (the path item's path). */
+function operationOf(candidate: Candidate, under: OpenApiPath, registry: SchemaRegistry, tags: Map<string, Schema>): Schema {
+  const { binding, request, response, method } = candidate;
+  const path = under === candidate.path ? under : renameParams(candidate.path, under.params.map((param) => param.name));
+  if (!tags.has(binding.service)) tags.set(binding.service, describe({ name: binding.service }, method.parent?.comment));
+  const parameters = parametersOf(binding, path, request, registry);
+  const requestBody = requestBodyOf(binding, request, method, registry);
+  const summary = method.comment?.trim();
+  return {
+    operationId: grpcOperationId(binding),
+    ...(summary ? { summary } : {}),
+    tags: [binding.service],
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(requestBody === undefined ? {} : { requestBody }),
+    responses: responsesOf(binding, response, method, registry),
+    ...(method.options?.['deprecated'] === true ? { deprecated: true } : {}),
+    ...(path.path === binding.pathTemplate ? {} : { 'x-protogate-path-template': binding.pathTemplate }),
+  };
+}
+
+function omission(binding: HttpBinding, reason: string): Schema {
+  return { method: binding.httpMethod, operationId: grpcOperationId(binding), pathTemplate: binding.pathTemplate, reason };
 }
 
 function methodOf(root: protobuf.Root, binding: HttpBinding): protobuf.Method | undefined {

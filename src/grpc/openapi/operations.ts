@@ -4,34 +4,20 @@
  */
 import protobuf from 'protobufjs';
 import type { HttpBinding } from '../http-rules/extract-http-rules.js';
-import type { PathVariable } from '../http-rules/path-template.js';
 import { isMapField, messageTypeOf, trimDot } from '../http-rules/proto-fields.js';
+import { describePathParam, type OpenApiPath, type PathParam } from './paths.js';
 import { isQueryLeafMessage, SCHEMA_REF_PREFIX, wellKnownSchema, type Schema, type SchemaRegistry } from './schemas.js';
 
 /** Name of the RFC 9457 problem schema in `components.schemas`. */
 export const PROBLEM_SCHEMA = 'Problem';
 const HTTP_BODY = 'google.api.HttpBody';
 
-/** The OpenAPI path of a binding: `{field.path}` for each variable, literals and the `:verb` kept as written. */
-export function openApiPath(binding: HttpBinding): string {
-  const { template } = binding;
-  const parts: string[] = [];
-  for (let index = 0; index < template.segments.length; index++) {
-    const variable = template.variables.find((v) => v.start === index);
-    if (variable !== undefined) {
-      parts.push(`{${variable.fieldPath}}`);
-      index = variable.end - 1;
-      continue;
-    }
-    const segment = template.segments[index];
-    parts.push(segment === undefined ? '' : segment.kind === 'literal' ? segment.value : segment.kind === 'any' ? '*' : '**');
-  }
-  return `/${parts.join('/')}${template.verb === undefined ? '' : `:${template.verb}`}`;
-}
-
-/** Path parameters (required, typed by their field), then query parameters for the fields the path and body leave free. */
-export function parametersOf(binding: HttpBinding, request: protobuf.Type, registry: SchemaRegistry): Schema[] {
-  const params: Schema[] = binding.template.variables.map((variable) => pathParameter(variable, request, registry));
+/**
+ * Path parameters (required; typed by their field when one is the whole field, else strings described by
+ * paths.ts), then query parameters for the fields the path and body leave free.
+ */
+export function parametersOf(binding: HttpBinding, path: OpenApiPath, request: protobuf.Type, registry: SchemaRegistry): Schema[] {
+  const params: Schema[] = path.params.map((param) => pathParameter(param, path, binding, request, registry));
   if (binding.body === '*') return params; // http.proto: with body "*" "there is no URL query parameter"
   const bound = binding.template.variables.map((v) => v.fieldPath);
   if (binding.body !== undefined) bound.push(binding.body);
@@ -57,23 +43,19 @@ export function parametersOf(binding: HttpBinding, request: protobuf.Type, regis
   return params;
 }
 
-function pathParameter(variable: PathVariable, request: protobuf.Type, registry: SchemaRegistry): Schema {
-  let type: protobuf.Type | undefined = request;
-  let field: protobuf.Field | undefined;
-  for (const name of variable.fieldNames) {
-    field = type?.fields[name];
-    type = field === undefined ? undefined : messageTypeOf(field);
+function pathParameter(param: PathParam, path: OpenApiPath, binding: HttpBinding, request: protobuf.Type, registry: SchemaRegistry): Schema {
+  let schema: Schema = { type: 'string' };
+  if (param.variable !== undefined && !param.variable.multiSegment) {
+    let type: protobuf.Type | undefined = request;
+    let field: protobuf.Field | undefined;
+    for (const name of param.variable.fieldNames) {
+      field = type?.fields[name];
+      type = field === undefined ? undefined : messageTypeOf(field);
+    }
+    if (field !== undefined) schema = queryParamSchema(field, registry) ?? schema;
   }
-  let schema: Schema = field === undefined ? { type: 'string' } : (queryParamSchema(field, registry) ?? { type: 'string' });
-  if (variable.pattern !== '*' && schema['type'] === 'string') schema = { ...schema, pattern: segmentsPattern(variable.pattern) };
-  const description = variable.multiSegment ? `Matches the path template \`${variable.pattern}\` (may contain "/").` : undefined;
-  return { name: variable.fieldPath, in: 'path', required: true, ...(description === undefined ? {} : { description }), schema };
-}
-
-/** `shelves/*` → `^shelves/[^/]+$`, `**` → any number of segments. */
-function segmentsPattern(pattern: string): string {
-  const parts = pattern.split('/').map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  return `^${parts.join('/')}$`;
+  const description = describePathParam(param, path, binding.template.verb);
+  return { name: param.name, in: 'path', required: true, ...(description === undefined ? {} : { description }), schema };
 }
 
 /** The schema of a field set from the query or path, or undefined when it cannot be (repeated messages). */

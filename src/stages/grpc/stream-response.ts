@@ -26,22 +26,35 @@
  * - the gateway itself may end a bidi stream early ({@link StreamResponder.fail}, a bad request line): the same
  *   rules, with the problem's `type`, `status`, `detail` and `errors` as the in-band object.
  *
- * Trailer metadata reaches the client only on the problem of a stream that failed before its first message. The
- * deadline is the route timeout (or `grpc-timeout`) for the whole stream. The client going away cancels the call.
- * Backpressure: when the client connection is full, reading from the upstream pauses until it drains.
- * HEAD: the headers of the first message (or the problem), no body; the call is then cancelled.
+ * Lifetime (stream-timers.ts): the route timeout bounds the time to the first message; `streamIdleTimeoutMs` (no
+ * message either way) and `maxStreamDurationMs` end the stream later. Each ends it as an upstream DEADLINE_EXCEEDED
+ * would: a 504 problem before the first message, the in-band error object after it (`grpcMessage` saying which
+ * limit). A client `grpc-timeout` is the deadline of the whole stream (capped by `maxStreamDurationMs`). SSE
+ * responses get a `: keepalive` comment after `sseHeartbeatMs` without a write.
+ *
+ * Trailer metadata allowed by `grpc.responseMetadata`: on a problem (stream failed before its first message) and on
+ * an empty stream it goes out as `Grpc-Metadata-*` headers, like header metadata. After the first message the
+ * headers are gone: it goes out as HTTP trailers with the same names when the client sent `TE: trailers` (RFC 9110
+ * §10.1.4: it will not discard trailer fields) over HTTP/2 or HTTP/1.1 (whose streamed responses are chunked),
+ * else it is left out, as it is for raw HttpBody streams ending in error (aborted).
+ *
+ * The client going away cancels the call. Backpressure: when the client connection is full, reading from the
+ * upstream pauses until it drains. HEAD: the headers of the first message (or the problem), no body; the call is
+ * then cancelled.
  */
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { GatewayError } from '../../errors/gateway-error.js';
 import { GrpcStatus } from '../../errors/grpc-status.js';
 import type { ServerStreamCall, ServerStreamHandler } from '../../grpc/client/index.js';
 import { EMPTY_METADATA, type GrpcMetadata } from '../../grpc/client/wire.js';
-import { responseMetadataHeaders } from '../../grpc/metadata-rules.js';
+import { responseMetadataHeaders, type MetadataRules } from '../../grpc/metadata-rules.js';
 import type { RequestContext } from '../../pipeline/context.js';
+import type { ClientRequestLike } from '../../upstreams/types.js';
 import type { GrpcRoute } from '../transcode-grpc.js';
 import { DEFAULT_CONTENT_TYPE, httpBodyOf } from './http-body.js';
 import { isObject, toLowerCamel } from './request-fields.js';
 import { inBandProblem, inBandStatus, statusProblem } from './status-problem.js';
+import { startStreamTimers, type StreamTimings } from './stream-timers.js';
 
 /** The response side of a streamed call, wired to the client's response. */
 export interface StreamResponder {
@@ -53,18 +66,24 @@ export interface StreamResponder {
   attach(call: ServerStreamCall): void;
   /** Ends the response for a reason of the gateway's own and cancels the call (see the module comment). */
   fail(error: GatewayError): void;
+  /** A request message went upstream (bidi): the stream is not idle. */
+  activity(): void;
   /** Settles when the response is complete; rejects with the problem to answer (or to abort with, once started). */
   readonly done: Promise<void>;
 }
 
 type Format = 'raw' | 'sse' | 'ndjson';
 
-/** Wires a streamed response for `ctx`. Call {@link StreamResponder.attach} with the call started on its handler. */
-export function createStreamResponder(ctx: RequestContext, grpc: GrpcRoute): StreamResponder {
+/**
+ * Wires a streamed response for `ctx`; its timers start now. Call {@link StreamResponder.attach} with the call
+ * started on its handler.
+ */
+export function createStreamResponder(ctx: RequestContext, grpc: GrpcRoute, timings: StreamTimings): StreamResponder {
   const { upstream, responseType, responseCodec, binding } = grpc;
   const res = ctx.res as ServerResponse;
   const format: Format = grpc.responseHttpBody ? 'raw' : acceptsEventStream(ctx.req.headers.accept) ? 'sse' : 'ndjson';
   const head = ctx.method === 'HEAD';
+  const trailers = !head && acceptsTrailers(ctx.req);
   const abort = new AbortController();
   let call: ServerStreamCall | undefined;
   let headerMetadata: GrpcMetadata = EMPTY_METADATA;
@@ -78,15 +97,45 @@ export function createStreamResponder(ctx: RequestContext, grpc: GrpcRoute): Str
   });
   const onClientGone = (): void => abort.abort();
   ctx.res.once('close', onClientGone);
+  const timers = startStreamTimers(timings, {
+    expire(message) {
+      finishWith(GrpcStatus.DEADLINE_EXCEEDED, message, EMPTY_METADATA, undefined);
+      abort.abort();
+    },
+    heartbeat() {
+      // A comment line (WHATWG HTML, "Server-sent events"): ignored by EventSource, seen by every proxy.
+      if (finished || res.destroyed || res.writableNeedDrain) return;
+      ctx.bytesOut += HEARTBEAT.length;
+      res.write(HEARTBEAT);
+    },
+  });
 
-  const startResponse = (contentType: string): void => {
+  /**
+   * Sends the 200 headers. `endedWith`: the trailer metadata of a stream that ended without a message, which then
+   * goes out with the header metadata; otherwise messages follow, and trailer fields may too.
+   */
+  const startResponse = (contentType: string, endedWith?: GrpcMetadata): void => {
     started = true;
-    const metadataHeaders = responseMetadataHeaders(headerMetadata, EMPTY_METADATA, grpc.metadata);
-    res.writeHead(200, { ...metadataHeaders, 'content-type': contentType, 'cache-control': 'no-cache' });
+    timers.started(format === 'sse' && !head);
+    const headers: OutgoingHttpHeaders = {
+      ...responseMetadataHeaders(headerMetadata, endedWith ?? EMPTY_METADATA, grpc.metadata),
+      'content-type': contentType,
+      'cache-control': 'no-cache',
+    };
+    const announced = trailers && endedWith === undefined ? trailerNames(grpc.metadata) : undefined;
+    if (announced !== undefined) headers['trailer'] = announced;
+    res.writeHead(200, headers);
   };
   const close = (): void => {
     finished = true;
+    timers.stop();
     ctx.res.off('close', onClientGone);
+  };
+  /** Relays allowed trailer metadata as HTTP trailers, when the client takes them (see the module comment). */
+  const addTrailers = (trailerMetadata: GrpcMetadata): void => {
+    if (!trailers || res.destroyed) return;
+    const fields = responseMetadataHeaders(EMPTY_METADATA, trailerMetadata, grpc.metadata);
+    if (fields !== undefined) res.addTrailers(fields);
   };
   /** The bytes to write for one message, and the Content-Type the first one sets. */
   const render = (bytes: Uint8Array): { chunk: string | Uint8Array; contentType: string } => {
@@ -106,16 +155,16 @@ export function createStreamResponder(ctx: RequestContext, grpc: GrpcRoute): Str
     res.write(chunk);
   };
 
-  function finishWith(status: number, message: string, trailers: GrpcMetadata, details: Buffer | undefined): void {
+  function finishWith(status: number, message: string, trailerMetadata: GrpcMetadata, details: Buffer | undefined): void {
     if (finished) return;
     close();
     if (!started) {
       if (status === GrpcStatus.OK) {
-        startResponse(format === 'raw' ? DEFAULT_CONTENT_TYPE : format === 'sse' ? 'text/event-stream' : 'application/x-ndjson');
+        startResponse(format === 'raw' ? DEFAULT_CONTENT_TYPE : format === 'sse' ? 'text/event-stream' : 'application/x-ndjson', trailerMetadata);
         res.end();
         resolve();
       } else {
-        reject(statusProblem(upstream.name, status, message, details, responseMetadataHeaders(headerMetadata, trailers, grpc.metadata)));
+        reject(statusProblem(upstream.name, status, message, details, responseMetadataHeaders(headerMetadata, trailerMetadata, grpc.metadata)));
       }
       return;
     }
@@ -123,6 +172,7 @@ export function createStreamResponder(ctx: RequestContext, grpc: GrpcRoute): Str
       if (format === 'raw') return reject(statusProblem(upstream.name, status, message, details, undefined));
       if (!res.destroyed) writeInBand(inBandStatus(status, message, details));
     }
+    addTrailers(trailerMetadata);
     res.end();
     resolve();
   }
@@ -133,6 +183,7 @@ export function createStreamResponder(ctx: RequestContext, grpc: GrpcRoute): Str
     },
     onMessage(bytes) {
       if (finished) return;
+      timers.activity();
       let rendered: { chunk: string | Uint8Array; contentType: string };
       try {
         rendered = render(bytes);
@@ -152,6 +203,7 @@ export function createStreamResponder(ctx: RequestContext, grpc: GrpcRoute): Str
       }
       const { chunk } = rendered;
       if (chunk.length === 0) return;
+      timers.wrote();
       ctx.bytesOut += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
       if (res.write(chunk) || call === undefined) return;
       res.once('drain', call.resume);
@@ -175,8 +227,33 @@ export function createStreamResponder(ctx: RequestContext, grpc: GrpcRoute): Str
       res.end();
       resolve();
     },
+    activity: timers.activity,
     done,
   };
+}
+
+const HEARTBEAT = ': keepalive\n\n';
+
+/**
+ * Whether the response may end with trailer fields: the client sent `TE: trailers`, over HTTP/2 (the only TE value
+ * it allows, RFC 9113 §8.2.2) or HTTP/1.1 (a streamed response without Content-Length is chunked, the only framing
+ * with room for trailers, RFC 9112 §7.1.2). HTTP/1.0 has neither.
+ */
+function acceptsTrailers(req: ClientRequestLike): boolean {
+  const te = req.headers.te;
+  if (te === undefined) return false;
+  const tokens = (Array.isArray(te) ? te.join(',') : te).toLowerCase().split(',');
+  if (!tokens.some((token) => token.split(';')[0]?.trim() === 'trailers')) return false;
+  return req.httpVersionMajor >= 2 || (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1);
+}
+
+/**
+ * The `Trailer` header announcing the fields that may follow (RFC 9110 §6.6.2: the sender "SHOULD generate a
+ * Trailer header field"), or undefined when the allow list is `*` and no name can be known in advance.
+ */
+function trailerNames(rules: MetadataRules): string | undefined {
+  if (rules.responseAll || rules.responseMetadata.size === 0) return undefined;
+  return [...rules.responseMetadata].map((name) => `Grpc-Metadata-${name}`).join(', ');
 }
 
 /** Whether `Accept` asks for `text/event-stream` (any q but 0); NDJSON otherwise. */

@@ -12,8 +12,9 @@
  * A bad line (not JSON, a field that does not map) cancels the call: before the response started (always, for
  * client streaming) the answer is a 400 problem naming the line (`line`, and locations `/body/line/<n>/<field>`);
  * for a bidi stream already answering, the same problem goes in-band (see stream-response.ts). Limits: the route's
- * `maxBodyBytes` per line, `limits.maxStreamedBodyBytes` for the whole body (413). The deadline covers the whole
- * exchange; the client going away cancels the call.
+ * `maxBodyBytes` per line, `limits.maxStreamedBodyBytes` for the whole body (413). A client-streaming call's
+ * deadline covers the whole exchange; a bidi call lives by stream-timers.ts (each request line counts as activity).
+ * The client going away cancels the call.
  */
 import type { GatewayError } from '../../errors/gateway-error.js';
 import type { GrpcMetadata } from '../../grpc/client/index.js';
@@ -25,14 +26,18 @@ import type { UrlFields } from './request-fields.js';
 import { createItemEncoder, type ItemEncoder } from './request-messages.js';
 import { readRequestStream, type RequestStreamLimits, type RequestStreamReader } from './request-stream.js';
 import { createStreamResponder } from './stream-response.js';
+import type { StreamTimings } from './stream-timers.js';
 
 /** One streaming call, ready to start. */
 export interface StreamingCallPlan {
   readonly path: string;
   readonly metadata: GrpcMetadata;
-  readonly deadlineMs: number;
+  /** The call's deadline (undefined: none, a bidi stream without a maximum duration or client grpc-timeout). */
+  readonly deadlineMs: number | undefined;
   readonly fields: UrlFields;
   readonly limits: RequestStreamLimits;
+  /** The lifetime of a bidi call's streamed response (stream-timers.ts). */
+  readonly timings: StreamTimings;
 }
 
 /** A client-streaming call: messages from the body, then the single response answered as for a unary call. */
@@ -86,7 +91,7 @@ export function clientStreaming(ctx: RequestContext, grpc: GrpcRoute, plan: Stre
 /** A bidi call: messages from the body while the responses stream back (stream-response.ts rules). */
 export function bidiStreaming(ctx: RequestContext, grpc: GrpcRoute, plan: StreamingCallPlan): Promise<void> {
   const encode = encoderFor(ctx, grpc, plan);
-  const responder = createStreamResponder(ctx, grpc);
+  const responder = createStreamResponder(ctx, grpc, plan.timings);
   let reader: RequestStreamReader | undefined;
   const call = grpc.upstream.duplex(
     { path: plan.path, metadata: plan.metadata, deadlineMs: plan.deadlineMs, signal: responder.signal },
@@ -95,6 +100,7 @@ export function bidiStreaming(ctx: RequestContext, grpc: GrpcRoute, plan: Stream
   responder.attach(call);
   reader = readRequestStream(ctx, modeOf(grpc), plan.limits, {
     onItem(bytes, line) {
+      responder.activity();
       try {
         return call.send(encode(bytes, line));
       } catch (error) {
