@@ -3,6 +3,8 @@ import type { Logging } from './observability/logger.js';
 import type { CompiledRoute } from './pipeline/compiled-route.js';
 import { compileRoutes } from './pipeline/compile-routes.js';
 import { mergeOpenApi } from './openapi/merge-documents.js';
+import type { PrefetchedWsdls } from './pipeline/soap-services.js';
+import { mergeGeneratedOpenApi } from './soap/openapi/index.js';
 import { createDispatcher, type Dispatcher } from './server/dispatch.js';
 import { startListener, type Listener } from './server/listeners.js';
 import { createHttpUpstream } from './upstreams/http/create-http-upstream.js';
@@ -29,10 +31,16 @@ export interface Gateway {
   close(drainTimeoutMs?: number): Promise<number>;
 }
 
+/** What was read asynchronously before the (synchronous) build. */
+export interface BuildOptions {
+  /** http(s) WSDLs of `soap.services`, from `fetchSoapWsdls(config)`; local WSDL files are read by the build. */
+  readonly wsdls?: PrefetchedWsdls;
+}
+
 /**
  * Compiles config into a gateway: every mistake is found here (ConfigError), before anything listens.
  */
-export function buildGateway(config: GatewayConfig, logging: Logging): Gateway {
+export function buildGateway(config: GatewayConfig, logging: Logging, options: BuildOptions = {}): Gateway {
   const upstreams = new Map<string, HttpUpstream>();
   const grpcUpstreams = new Map<string, GrpcUpstream>();
   const checked: CheckedUpstream[] = [];
@@ -47,12 +55,12 @@ export function buildGateway(config: GatewayConfig, logging: Logging): Gateway {
       if (upstream.health !== undefined) checked.push(upstream.health);
     }
   }
-  const { routeSets, routes, grpcOpenApi } = compileRoutes(config, upstreams, grpcUpstreams);
+  const { routeSets, routes, grpcOpenApi, soapOpenApi } = compileRoutes(config, upstreams, grpcUpstreams, options.wsdls);
   checkHealthEndpointPaths(config, routeSets);
   // Checks start with the listeners: `validate`, `routes` and `openapi` build a gateway that never checks anything.
   const health = createHealthMonitor(checked, logging.logger);
   const openApiDocument = (): Record<string, unknown> =>
-    mergeOpenApi(grpcOpenApi?.(), config.openapi, config.baseDir, { title: 'protogate', version: '1.0.0' });
+    mergeOpenApi(mergeGeneratedOpenApi(grpcOpenApi?.(), soapOpenApi?.()), config.openapi, config.baseDir, { title: 'protogate', version: '1.0.0' });
   const dispatcher = createDispatcher({
     routeSets,
     // Built on the first request for it: `validate`, `routes` and a gateway nobody asks need not read the documents.

@@ -128,7 +128,7 @@ export function validateConfigData(
   }
   const config = result.data;
 
-  if (config.openapi.length === 0 && Object.keys(config.grpc.services).length === 0) {
+  if (config.openapi.length === 0 && Object.keys(config.grpc.services).length === 0 && Object.keys(config.soap.services).length === 0) {
     issues.push(issueAt(['openapi'], 'no routes to serve: list OpenAPI documents here, or gRPC services under grpc.services'));
   }
   const fileMustExist = (keys: readonly PropertyKey[], relative: string, what: string): void => {

@@ -70,8 +70,11 @@ export function compileHttpStep(input: HttpStepInput, compiler: MappingCompiler)
   };
 }
 
-/** Builds one step's upstream request from the scope: path placeholders encoded per segment, query, headers, JSON body. */
-function createCallBuilder(
+/**
+ * Builds one step's upstream request from the scope: path placeholders encoded per segment, query, headers, JSON
+ * body. Also used by xml steps (compile-xml-step.ts), without a body: they write their own.
+ */
+export function createCallBuilder(
   http: NonNullable<MappingStep['http']>,
   pathTemplate: CompiledTemplate,
   query: CompiledTemplate | undefined,

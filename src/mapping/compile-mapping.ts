@@ -17,12 +17,15 @@ import type { GrpcUpstream } from '../upstreams/grpc/grpc-upstream.js';
 import type { HttpUpstream } from '../upstreams/types.js';
 import { compileGrpcStep } from './compile-grpc-step.js';
 import { compileHttpStep } from './compile-http-step.js';
+import { compileSoapStep } from './compile-soap-step.js';
+import { compileXmlStep } from './compile-xml-step.js';
 import { planSteps, StepPlanError, type StepPlan } from './executor.js';
 import { resolveGrpcMethod, type GrpcMethodRef } from './grpc-method.js';
 import { outputShape } from './grpc-shapes.js';
 import type { LoadedMapping } from './load-mapping.js';
 import { createMappingCompiler } from './mapping-compiler.js';
 import type { MappingStep } from './mapping-schema.js';
+import { NO_SOAP, relaxRequired, resolveSoapTarget, type MappingSoapContext, type SoapTarget } from './soap-step-target.js';
 import type { CompiledStep } from './step-types.js';
 
 /** A mapping compiled for one route: its step plan and its response shaping, all closures. */
@@ -52,16 +55,17 @@ const STEP_REFERENCE = /\bsteps\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"
 
 /** A step's upstream and target, resolved before any template is compiled (templates need every step's shape). */
 type Target =
-  | { readonly kind: 'http'; readonly upstream: HttpUpstream; readonly shape: Shape }
+  | { readonly kind: 'http' | 'xml'; readonly upstream: HttpUpstream; readonly shape: Shape }
   | { readonly kind: 'grpc'; readonly upstream: GrpcUpstream; readonly method: GrpcMethodRef; readonly shape: Shape }
+  | SoapTarget
   | { readonly kind: 'unresolved'; readonly shape: Shape };
 
 /**
  * Compiles a loaded mapping against the route it binds: every expression is type-checked against the route's
- * OpenAPI request (body, path, query, headers), the declared shapes of the steps it reads (an HTTP step's
- * `response.schema`, a gRPC step's output message), and the target it writes (a step's `bodySchema` or gRPC input
- * message, the route's response schema). Dependencies between steps are read from the expressions; a cycle or an
- * unknown step is a config error. All problems go to `issues`.
+ * OpenAPI request (body, path, query, headers), the declared shapes of the steps it reads (an HTTP or XML step's
+ * `response.schema`, a gRPC step's output message, a SOAP step's output element), and the target it writes (a
+ * step's `bodySchema`, gRPC input message or SOAP input element, the route's response schema). Dependencies between
+ * steps are read from the expressions; a cycle or an unknown step is a config error. All problems go to `issues`.
  */
 export function compileMapping(
   loaded: LoadedMapping,
@@ -72,6 +76,7 @@ export function compileMapping(
   validateResponses: boolean,
   issues: ConfigIssue[],
   grpc: MappingGrpcContext = NO_GRPC,
+  soap: MappingSoapContext = NO_SOAP,
 ): CompiledMapping | undefined {
   const { spec, file, source } = loaded;
   const before = issues.length;
@@ -83,9 +88,10 @@ export function compileMapping(
     issues.push({ file, line: source.lineOf(keys), pointer: toPointer(keys), message });
   };
   for (const name of stepNames) {
-    const target = resolveTarget(name, spec.steps[name] as MappingStep, upstreams, grpc, report);
+    const target = resolveTarget(name, spec.steps[name] as MappingStep, upstreams, grpc, soap, report);
     targets.set(name, target);
     if (target.kind === 'grpc') stepLabels[name] = `the response of step ${name} (${target.method.responseType.fullName.slice(1)})`;
+    if (target.kind === 'soap') stepLabels[name] = `the response of step ${name} (${target.operation.wsdl.name} of SOAP service "${target.service.name}")`;
   }
   const compiler = createMappingCompiler(loaded, operation, env, stepLabels, issues);
   const resultShape = (name: string): Shape => {
@@ -102,10 +108,16 @@ export function compileMapping(
     const dependsOn = referencedSteps(step).filter((dependency) => Object.hasOwn(spec.steps, dependency));
     const visible: Record<string, Shape> = {};
     for (const dependency of dependsOn) visible[dependency] = resultShape(dependency);
-    const timeoutMs = step.timeoutMs ?? defaultTimeoutMs(step.upstream);
+    const upstreamName = target.kind === 'soap' ? target.service.upstream.name : (step.upstream ?? '');
+    const timeoutMs = step.timeoutMs ?? (target.kind === 'soap' ? target.service.config.timeoutMs : undefined) ?? defaultTimeoutMs(upstreamName);
     let compiled: CompiledStep | undefined;
     if (target.kind === 'http' && step.http !== undefined) {
       compiled = compileHttpStep({ name, step: { ...step, http: step.http }, upstream: target.upstream, dependsOn, timeoutMs, visible }, compiler);
+    } else if (target.kind === 'xml' && step.xml !== undefined) {
+      const resultShape = step.response?.schema === undefined ? undefined : target.shape;
+      compiled = compileXmlStep({ name, step: { ...step, xml: step.xml }, upstream: target.upstream, dependsOn, timeoutMs, visible, resultShape }, compiler);
+    } else if (target.kind === 'soap' && step.soap !== undefined) {
+      compiled = compileSoapStep({ name, step: { ...step, soap: step.soap }, target, dependsOn, timeoutMs, visible }, compiler);
     } else if (target.kind === 'grpc' && step.grpc !== undefined) {
       compiled = compileGrpcStep(
         { name, step: { ...step, grpc: step.grpc }, upstream: target.upstream, method: target.method, dependsOn, timeoutMs, visible },
@@ -113,7 +125,7 @@ export function compileMapping(
       );
     }
     // A step that did not compile still takes its place in the graph, so cycles around it are reported too.
-    steps.push(compiled ?? placeholderStep(name, dependsOn, step.required, timeoutMs, step.upstream));
+    steps.push(compiled ?? placeholderStep(name, dependsOn, step.required, timeoutMs, upstreamName));
   }
 
   let plan: StepPlan | undefined;
@@ -152,24 +164,34 @@ export function compileMapping(
 }
 
 /**
- * Finds a step's upstream (of the protocol its `http` or `grpc` needs) and, for gRPC, its method; reports what is
- * wrong. The shape is what expressions reading `steps.<name>` are checked against.
+ * Finds a step's upstream (of the protocol its `http`, `xml` or `grpc` needs) and, for gRPC, its method; for SOAP,
+ * its service and operation; reports what is wrong. The shape is what expressions reading `steps.<name>` are
+ * checked against.
  */
 function resolveTarget(
   name: string,
   step: MappingStep,
   upstreams: ReadonlyMap<string, HttpUpstream>,
   grpc: MappingGrpcContext,
+  soap: MappingSoapContext,
   report: (keys: readonly PropertyKey[], message: string) => void,
 ): Target {
   const at = ['steps', name];
   const unresolved: Target = { kind: 'unresolved', shape: UNKNOWN_SHAPE };
-  const http = upstreams.get(step.upstream);
-  const grpcUpstream = grpc.upstreams.get(step.upstream);
+  if (step.soap !== undefined) {
+    const target = resolveSoapTarget(step.soap, soap, (key, message) => report([...at, 'soap', key], message));
+    if (target === undefined) return unresolved;
+    // A fault listed in `statuses` gives its replacement instead of the output: any field of the result may be missing.
+    return step.statuses === undefined ? target : { ...target, shape: relaxRequired(target.shape) };
+  }
+  const upstream = step.upstream ?? '';
+  const http = upstreams.get(upstream);
+  const grpcUpstream = grpc.upstreams.get(upstream);
   const names = (map: ReadonlyMap<string, unknown>): string => [...map.keys()].join(', ') || '(none)';
   if (step.grpc === undefined) {
     if (http !== undefined) {
-      return { kind: 'http', upstream: http, shape: step.response === undefined ? UNKNOWN_SHAPE : shapeFromJsonSchema(step.response.schema) };
+      const schema = step.response?.schema;
+      return { kind: step.xml !== undefined ? 'xml' : 'http', upstream: http, shape: schema === undefined ? UNKNOWN_SHAPE : shapeFromJsonSchema(schema) };
     }
     const message =
       grpcUpstream !== undefined

@@ -12,8 +12,9 @@ import {
 import type { PlannedStep, StepPlan } from './step-plan.js';
 import {
   DEFAULT_STEP_MAX_RESPONSE_BYTES,
-  type CompiledGrpcStep,
+  isSelfRunning,
   type CompiledHttpStep,
+  type CompiledSelfRunningStep,
   type RequestScope,
   type RunStepsOptions,
   type StepRequest,
@@ -27,6 +28,7 @@ export {
   DEFAULT_STEP_MAX_RESPONSE_BYTES,
   type CompiledGrpcStep,
   type CompiledHttpStep,
+  type CompiledSelfRunningStep,
   type CompiledStep,
   type StepCallContext,
   type RequestScope,
@@ -58,10 +60,10 @@ const NO_STEPS: StepsOutcome = Object.freeze({ results: Object.freeze({}), parti
  * optional steps left out (they failed, timed out, or depended on one that was left out; their dependents are
  * skipped too). Rejects with a GatewayError as soon as a required step fails, naming the step: 504
  * `upstream-timeout` ("step "cart" (upstream "carts") timed out after 500 ms"), else 502 `upstream-unavailable` or
- * `upstream-bad-response` (status not accepted, body not JSON, call not buildable); a gRPC step's own error as it
- * made it (`upstream-grpc-status` with the HTTP status of the gRPC table, `mapping-failed` for a message the codec
- * refuses); the steps still running are cancelled. Aborting `options.signal` cancels every running step and
- * rejects with `upstream-unavailable`.
+ * `upstream-bad-response` (status not accepted, body not JSON, call not buildable); a gRPC, SOAP or XML step's own
+ * error as it made it (`upstream-grpc-status` with the HTTP status of the gRPC table, `soap-fault` with the status
+ * of the service's fault table, `mapping-failed` for a message the codec refuses); the steps still running are
+ * cancelled. Aborting `options.signal` cancels every running step and rejects with `upstream-unavailable`.
  */
 export function runSteps(plan: StepPlan, scope: RequestScope, options: RunStepsOptions): Promise<StepsOutcome> {
   if (plan.steps.length === 0) return Promise.resolve(NO_STEPS);
@@ -136,8 +138,8 @@ class StepRun {
     }
     const scope = this.#stepScope(planned);
     const controller = new AbortController();
-    if (step.protocol === 'grpc') {
-      this.#startGrpcStep(index, step, scope, controller, budget);
+    if (isSelfRunning(step)) {
+      this.#startSelfRunningStep(index, step, scope, controller, budget);
       return;
     }
     let call: UpstreamCall;
@@ -156,8 +158,8 @@ class StepRun {
     );
   }
 
-  /** A gRPC step encodes, calls and decodes by itself; the run keeps the timer, the cancellation and the graph. */
-  #startGrpcStep(index: number, step: CompiledGrpcStep, scope: StepScope, controller: AbortController, budget: number): void {
+  /** A gRPC, SOAP or XML step encodes, calls and decodes by itself; the run keeps the timer, cancellation and graph. */
+  #startSelfRunningStep(index: number, step: CompiledSelfRunningStep, scope: StepScope, controller: AbortController, budget: number): void {
     let pending: Promise<StepResult>;
     try {
       pending = step.start(scope, {
@@ -251,8 +253,8 @@ class StepRun {
     if (timedOut) {
       this.#stepFailed(index, stepTimeoutError(step, this.#budgets[index] as number, error));
     } else {
-      // A gRPC step's errors already name it (and carry the status of the gRPC table): they go out as they are.
-      this.#stepFailed(index, step.protocol === 'grpc' && GatewayError.is(error) ? error : stepCallError(step, error));
+      // A self-running step's errors already name it (and carry the status of the gRPC or SOAP fault table).
+      this.#stepFailed(index, isSelfRunning(step) && GatewayError.is(error) ? error : stepCallError(step, error));
     }
   }
 

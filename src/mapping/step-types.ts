@@ -80,31 +80,48 @@ export interface CompiledHttpStep extends StepBase {
   readonly resultBody?: ((status: number, scope: StepScope) => { readonly body: unknown } | undefined) | undefined;
 }
 
-/** Per-call inputs the executor hands a gRPC step. */
+/** Per-call inputs the executor hands a self-running step (gRPC, SOAP, plain XML). */
 export interface StepCallContext {
   /** Aborted when the step times out, a required sibling fails or the client goes away. */
   readonly signal: AbortSignal;
-  /** The step's budget: its timeout, or less when the request's deadline is nearer. Sent as the gRPC deadline. */
+  /**
+   * The step's budget: its timeout, or less when the request's deadline is nearer. A gRPC step sends it as the
+   * deadline; SOAP and XML steps give it to the HTTP exchange.
+   */
   readonly timeoutMs: number;
   readonly requestId: string;
   readonly requestIdHeader: string;
 }
 
-/** A step calling a unary gRPC method; it encodes, calls and decodes by itself (see compile-grpc-step.ts). */
-export interface CompiledGrpcStep extends StepBase {
-  readonly protocol: 'grpc';
-  /** For messages only: the upstream's configured name. */
+/**
+ * A step that encodes, calls and decodes by itself: a unary gRPC method (compile-grpc-step.ts), a SOAP operation
+ * (compile-soap-step.ts) or a plain-XML exchange (compile-xml-step.ts). The executor keeps its timer, its
+ * cancellation and its place in the graph; the step's GatewayErrors go to the client as they are.
+ */
+export interface CompiledSelfRunningStep extends StepBase {
+  readonly protocol: 'grpc' | 'soap' | 'xml';
+  /** For messages only: the upstream's configured name (a SOAP step's: the service's upstream). */
   readonly upstream: { readonly name: string };
   /**
    * Builds the request synchronously (throwing a TransformRuntimeError or a `mapping-failed` GatewayError when it
-   * cannot), then calls. Resolves with the result (status 200, or the mapped HTTP status of a status listed in
+   * cannot), then calls. Resolves with the result (a success, or the replacement of an outcome listed in
    * `statuses`); rejects with a GatewayError naming the step, `upstream-timeout` when the deadline passed.
    */
   readonly start: (scope: StepScope, call: StepCallContext) => Promise<StepResult>;
 }
 
+/** A step calling a unary gRPC method; it encodes, calls and decodes by itself (see compile-grpc-step.ts). */
+export interface CompiledGrpcStep extends CompiledSelfRunningStep {
+  readonly protocol: 'grpc';
+}
+
 /** One step of a mapping, compiled at load. */
-export type CompiledStep = CompiledHttpStep | CompiledGrpcStep;
+export type CompiledStep = CompiledHttpStep | CompiledSelfRunningStep;
+
+/** True for a gRPC, SOAP or XML step (an HTTP step's `protocol` is absent or `'http'`). */
+export function isSelfRunning(step: CompiledStep): step is CompiledSelfRunningStep {
+  return step.protocol !== undefined && step.protocol !== 'http';
+}
 
 /** Response bodies up to this size are accepted unless a step says otherwise (the gateway's default body limit). */
 export const DEFAULT_STEP_MAX_RESPONSE_BYTES = 1_048_576;

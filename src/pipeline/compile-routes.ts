@@ -14,6 +14,8 @@ import { buildRoute } from './build-route.js';
 import type { CompiledRoute } from './compiled-route.js';
 import { closest } from './closest.js';
 import { compileGrpcRoutes } from './compile-grpc-routes.js';
+import { compileSoapRoutes } from './compile-soap-routes.js';
+import type { CompiledSoapService, PrefetchedWsdls } from './soap-services.js';
 import type { GrpcUpstream } from '../upstreams/grpc/grpc-upstream.js';
 
 /** The routes one profile serves (the default route set has profile `""` and no selector). */
@@ -29,6 +31,10 @@ export interface CompiledRoutes {
   readonly routes: readonly CompiledRoute[];
   /** The OpenAPI document of the routes published from .proto files, when there are any. */
   readonly grpcOpenApi: (() => Record<string, unknown>) | undefined;
+  /** The OpenAPI document of the routes published from WSDL operations, when there are any. */
+  readonly soapOpenApi: (() => Record<string, unknown>) | undefined;
+  /** Every compiled `soap.services` entry (published or not), by name. */
+  readonly soapServices: ReadonlyMap<string, CompiledSoapService>;
 }
 
 /**
@@ -40,6 +46,7 @@ export function compileRoutes(
   config: GatewayConfig,
   upstreams: ReadonlyMap<string, HttpUpstream>,
   grpcUpstreams: ReadonlyMap<string, GrpcUpstream> = new Map(),
+  prefetchedWsdls?: PrefetchedWsdls,
 ): CompiledRoutes {
   const issues: ConfigIssue[] = [];
   const configIssue = (keys: readonly PropertyKey[], message: string): void => {
@@ -63,9 +70,11 @@ export function compileRoutes(
   }
   // gRPC routes first: `routes:` policies may name their operation ids (`pkg.Service.Method`) too.
   const grpcRoutes = compileGrpcRoutes(config, grpcUpstreams, issues);
+  const soapRoutes = compileSoapRoutes(config, upstreams, issues, prefetchedWsdls);
   const operationIds = new Set([
     ...[...operations, ...[...profileOperations.values()].flat()].map(({ operation }) => operation.operationId),
     ...grpcRoutes.routes.map((route) => route.operationId),
+    ...soapRoutes.routes.map((route) => route.operationId),
   ]);
   const unknownOperation = (operationId: string): string => {
     const suggestion = closest(operationId, operationIds);
@@ -86,6 +95,10 @@ export function compileRoutes(
     if (!operationIds.has(operationId)) {
       unreadableMappings = true;
       issues.push({ file, line: loaded.source.lineOf(['operationId']), pointer: '/operationId', message: unknownOperation(operationId) });
+    } else if (soapRoutes.routes.some((route) => route.operationId === operationId)) {
+      // A published SOAP operation is served by its transcoder; a mapping would be silently ignored.
+      unreadableMappings = true;
+      issues.push({ file, line: loaded.source.lineOf(['operationId']), pointer: '/operationId', message: `${operationId} is a SOAP route published from soap.services; a mapping binds an OpenAPI operation (call the SOAP operation from a step with soap: { service, operation })` });
     } else if (profile !== '' && !(profile in config.profiles)) {
       unreadableMappings = true;
       issues.push({ file, line: loaded.source.lineOf(['profile']), pointer: '/profile', message: `profile "${profile}" is not defined in gateway.yaml; expected one of: ${Object.keys(config.profiles).join(', ') || '(none defined)'}` });
@@ -112,6 +125,8 @@ export function compileRoutes(
 
   // gRPC steps of mapping files call through the gRPC upstreams, typed by the protos the gRPC routes loaded.
   const grpcSteps = { upstreams: grpcUpstreams, root: grpcRoutes.root, protosConfigured: config.protos.files.length > 0 || config.protos.descriptorSets.length > 0 };
+  // SOAP steps call the compiled soap.services (published or not), typed by their WSDL.
+  const soapSteps = { services: soapRoutes.services, configured: new Set(Object.keys(config.soap.services)) };
   const compiledMappings = new Map<LoadedMapping, Map<OperationSpec, CompiledMapping | undefined>>();
   const mappingFor = (loaded: LoadedMapping, operation: OperationSpec): CompiledMapping | undefined => {
     let byOperation = compiledMappings.get(loaded);
@@ -119,12 +134,12 @@ export function compileRoutes(
     if (!byOperation.has(operation)) {
       const timeoutOf = (name: string): number => config.upstreams[name]?.timeouts.requestMs ?? 15_000;
       const validateResponses = config.routes[operation.operationId]?.validateResponses ?? config.validateResponses;
-      byOperation.set(operation, compileMapping(loaded, operation, upstreams, timeoutOf, config.env, validateResponses, issues, grpcSteps));
+      byOperation.set(operation, compileMapping(loaded, operation, upstreams, timeoutOf, config.env, validateResponses, issues, grpcSteps, soapSteps));
     }
     return byOperation.get(operation);
   };
 
-  const routes: CompiledRoute[] = [...grpcRoutes.routes];
+  const routes: CompiledRoute[] = [...grpcRoutes.routes, ...soapRoutes.routes];
   const routeSets: RouteSet[] = [];
   const profiles: [string, DeepReadonly<ProfileConfig> | undefined][] = [...Object.entries(config.profiles), ['', undefined]];
   for (const [profile, profileConfig] of profiles) {
@@ -168,7 +183,7 @@ export function compileRoutes(
       routes.push(route);
       entries.push({ method: operation.method as HttpMethod, template: operation.publicTemplate, value: route });
     }
-    if (profile === '') entries.push(...grpcRoutes.entries);
+    if (profile === '') entries.push(...grpcRoutes.entries, ...soapRoutes.entries);
     if (issues.length > 0) continue;
     try {
       routeSets.push({ profile, select: profileConfig?.select, router: createRouter(entries) });
@@ -178,7 +193,7 @@ export function compileRoutes(
       const second = error.secondValue as CompiledRoute;
       issues.push({
         file: second.documentFile,
-        pointer: '',
+        pointer: soapRoutes.pointers.get(second) ?? '',
         message:
           `${error.method} ${error.second} (operation ${second.operationId}) collides with ${error.first} ` +
           `(operation ${first.operationId} in ${first.documentFile}): one request would match both`,
@@ -186,7 +201,7 @@ export function compileRoutes(
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);
-  return { routeSets, routes, grpcOpenApi: grpcRoutes.openApi };
+  return { routeSets, routes, grpcOpenApi: grpcRoutes.openApi, soapOpenApi: soapRoutes.openApi, soapServices: soapRoutes.services };
 }
 
 function checkRewriteParams(

@@ -166,12 +166,12 @@ describe('gRPC steps: mistakes are config errors naming the file, the line and w
     [
       'neither http nor grpc',
       status(['    upstream: directory', '    message: { message: hi }']),
-      ['m.yaml:3 /steps/d: expected `http: { method, path }` or `grpc: package.Service/Method`'],
+      ['m.yaml:3 /steps/d: expected `http: { method, path }`, `grpc: package.Service/Method`, `xml: { method, path }` or `soap: { service, operation }`'],
     ],
     [
       'HTTP fields on a gRPC step',
       status(['    upstream: directory', `    grpc: ${PING}`, '    body: { message: hi }']),
-      ['m.yaml:6 /steps/d/body: `body` is for http steps: a grpc step builds its request with `message` (and `metadata`), and its result shape comes from the proto'],
+      ['m.yaml:6 /steps/d/body: `body` is for http and xml steps: a grpc step builds its request with `message` (and `metadata`), and its result shape comes from the proto'],
     ],
     [
       'a status name that is not a gRPC code, and an HTTP status on a gRPC step',

@@ -1,0 +1,199 @@
+import { GatewayError, type Violation } from '../errors/gateway-error.js';
+import { closest } from '../pipeline/closest.js';
+import type { SoapFault, SoapHttpRequest } from '../soap/codec/index.js';
+import { compileTemplate, type CompiledTemplate, type Shape } from '../transform/index.js';
+import type { UpstreamReply } from '../upstreams/types.js';
+import { expressionScope, type MappingCompiler } from './mapping-compiler.js';
+import type { MappingStep } from './mapping-schema.js';
+import type { SoapTarget } from './soap-step-target.js';
+import { relaxRequired } from './soap-step-target.js';
+import { stepBuildError, stepCallError } from './step-errors.js';
+import type { CompiledSelfRunningStep, StepCallContext, StepResult, StepScope } from './step-types.js';
+import { locateTemplateNode, pointerTokens } from './template-site.js';
+
+/** What {@link compileSoapStep} needs besides the step's own declaration. */
+export interface SoapStepInput {
+  readonly name: string;
+  readonly step: MappingStep & { readonly soap: NonNullable<MappingStep['soap']> };
+  readonly target: SoapTarget;
+  readonly dependsOn: readonly string[];
+  readonly timeoutMs: number;
+  /** Shapes of the steps it reads (optional ones may be missing). */
+  readonly visible: Readonly<Record<string, Shape>>;
+}
+
+/** Fault codes a `statuses` key may name, per SOAP version (1.1 §4.4.1, 1.2 Part 1 §5.4.6). */
+const CODES = { '1.1': ['Client', 'Server', 'VersionMismatch', 'MustUnderstand'], '1.2': ['Sender', 'Receiver', 'VersionMismatch', 'MustUnderstand', 'DataEncodingUnknown'] } as const;
+/** HTTP headers the codec sets from the WSDL binding: a step may not override them. */
+const RESERVED_HEADERS = new Set(['content-type', 'soapaction', 'content-length', 'host', 'connection', 'transfer-encoding']);
+
+/**
+ * Compiles a step that calls a SOAP operation of a `soap.services` entry. `message` (a template) is the operation's
+ * input in the codec's JSON convention, checked against the input element's XSD; the result is the output in the
+ * same convention, which reads of `steps.<name>` are checked against. `headers` adds HTTP request headers. At run
+ * time: the codec writes the envelope (with the service's WS-Security and static SOAP headers), it is POSTed to the
+ * service's upstream and path within the step's timeout, and the answer is classified: success → the result; a
+ * Fault → the service's fault table decides the status and the step fails naming itself, unless `statuses` lists
+ * the fault (by wsdl:fault name, detail element, subcode or code), whose replacement body is then the result.
+ */
+export function compileSoapStep(input: SoapStepInput, compiler: MappingCompiler): CompiledSelfRunningStep | undefined {
+  const { name, step, visible, target } = input;
+  const { service, operation } = target;
+  const at = ['steps', name];
+  let failed = false;
+  const attempt = <T>(compile: () => T): T | undefined => {
+    const compiled = compiler.attempt(compile);
+    if (compiled === undefined) failed = true;
+    return compiled;
+  };
+  const inputLabel = `the input of step "${name}" (${operation.wsdl.name} of SOAP service "${service.name}")`;
+  const message =
+    step.message === undefined ? undefined : attempt(() => compileTemplate(step.message, compiler.context([...at, 'message'], visible, inputLabel), target.input));
+  for (const key of Object.keys(step.headers ?? {})) {
+    if (RESERVED_HEADERS.has(key.toLowerCase())) {
+      failed = true;
+      compiler.issue([...at, 'headers', key], `header "${key}" is set by the gateway from the WSDL binding (SOAP ${service.port.soapVersion}) and cannot be set here`);
+    }
+  }
+  const headers = step.headers === undefined ? undefined : attempt(() => compileTemplate(step.headers, compiler.context([...at, 'headers'], visible)));
+
+  // Faults that count as success, each with the result to use: checked against the output, every field optional.
+  const accepted = new Map<string, CompiledTemplate>();
+  const version = service.port.soapVersion;
+  const faultNames = new Map(operation.wsdl.faults.map((fault) => [fault.name, fault.element?.name.local]));
+  const elements = new Set([...faultNames.values()].filter((element): element is string => element !== undefined));
+  const known = [...faultNames.keys(), ...elements, ...CODES[version]];
+  const replacementTarget = relaxRequired(target.shape);
+  for (const [key, replacement] of Object.entries(step.statuses ?? {})) {
+    const dotted = /^([A-Za-z]+)\.[^.]+(?:\.[^.]+)*$/.exec(key);
+    const valid = known.includes(key) || (version === '1.1' && dotted !== null && (CODES['1.1'] as readonly string[]).includes(dotted[1] as string));
+    if (!valid) {
+      failed = true;
+      const guess = /^\d+$/.test(key) ? undefined : closest(key, known);
+      const hint =
+        guess !== undefined
+          ? `did you mean "${guess}"?`
+          : `a soap step lists wsdl:fault names or detail elements of ${operation.wsdl.name} (${[...faultNames.keys(), ...elements].join(', ') || 'none declared'}) or SOAP ${version} fault codes (${CODES[version].join(', ')})`;
+      compiler.issue([...at, 'statuses', key], `"${key}" is not a fault operation ${operation.wsdl.name} can answer; ${hint}`);
+      continue;
+    }
+    const label = `the result of step "${name}" (${operation.wsdl.name}) when it answers ${key}`;
+    const compiled = attempt(() => compileTemplate(replacement.body, compiler.context([...at, 'statuses', key, 'body'], visible, label), replacementTarget));
+    if (compiled !== undefined) accepted.set(key, compiled);
+  }
+  // A wsdl:fault name also stands for its detail element: a SOAP 1.1 fault carries only the element.
+  for (const [faultName, element] of faultNames) {
+    const replacement = accepted.get(faultName);
+    if (replacement !== undefined && element !== undefined && !accepted.has(element)) accepted.set(element, replacement);
+  }
+  if (failed) return undefined;
+
+  const { file, source } = compiler;
+  const label = `step "${name}" (SOAP service "${service.name}", ${operation.wsdl.name})`;
+  /** The codec refused the built input (a facet, a missing required field): a fault of the mapping, at its line. */
+  const messageFault = (error: GatewayError): GatewayError => {
+    const violations = (error.violations ?? []).map((violation): Violation => ({ location: violation.location.replace(/^\/body(?=\/|$)/, ''), message: violation.message }));
+    const first = violations[0];
+    const site = locateTemplateNode(source, step.message, [...at, 'message'], pointerTokens(first?.location ?? ''));
+    const where = first === undefined ? '' : ` at ${first.location === '' ? '/' : first.location}: ${first.message}`;
+    const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : '';
+    return new GatewayError('mapping-failed', `mapping ${file} line ${site.line}: \`${site.text}\` does not fit ${inputLabel}${where}${more}.`, { violations, cause: error });
+  };
+  const { upstream, path } = service;
+  const maxResponseBytes = service.config.limits.maxResponseBytes;
+
+  const compiled: CompiledSelfRunningStep = {
+    protocol: 'soap',
+    name,
+    dependsOn: input.dependsOn,
+    required: step.required,
+    timeoutMs: input.timeoutMs,
+    upstream,
+    start(stepScope: StepScope, call: StepCallContext): Promise<StepResult> {
+      const scope = expressionScope(stepScope);
+      let request: SoapHttpRequest;
+      try {
+        request = operation.compiled.writeRequest({ body: message?.evaluate(scope) ?? {} });
+      } catch (error) {
+        throw GatewayError.is(error) && error.code === 'soap-request-invalid' ? messageFault(error) : error;
+      }
+      const outHeaders: Record<string, string> = {};
+      for (const [header, value] of Object.entries((headers?.evaluate(scope) ?? {}) as Record<string, unknown>)) {
+        if (value !== undefined && value !== null) outHeaders[header.toLowerCase()] = String(value);
+      }
+      Object.assign(outHeaders, request.headers);
+      return upstream
+        .call({
+          method: 'POST',
+          path,
+          headers: outHeaders,
+          body: Buffer.from(request.body, 'utf8'),
+          timeoutMs: call.timeoutMs,
+          signal: call.signal,
+          maxResponseBytes,
+          requestId: call.requestId,
+          requestIdHeader: call.requestIdHeader,
+        })
+        .then(
+          (reply) => settle(reply, stepScope),
+          (error: unknown) => {
+            // The executor words timeouts itself; anything else is named after the step here.
+            throw GatewayError.is(error) && error.code === 'upstream-timeout' ? error : stepCallError(compiled, error);
+          },
+        );
+    },
+  };
+
+  function settle(reply: UpstreamReply, stepScope: StepScope): StepResult {
+    const contentType = reply.headers['content-type'];
+    const outcome = operation.compiled.readResponse({ status: reply.status, contentType: Array.isArray(contentType) ? contentType[0] : contentType, body: reply.body });
+    if (outcome.kind === 'success') return { status: 200, headers: reply.headers, body: outcome.body };
+    if (outcome.kind === 'bad') {
+      throw new GatewayError(outcome.error.code, `${label}: ${lowerFirst(outcome.error.detail)}`, { status: outcome.error.status, ...extensionsOf(outcome.error), cause: outcome.error });
+    }
+    const replacement = acceptedFor(outcome.fault, accepted);
+    if (replacement !== undefined) {
+      try {
+        return { status: outcome.error.status, headers: reply.headers, body: replacement.evaluate(expressionScope(stepScope)) };
+      } catch (error) {
+        throw stepBuildError(compiled, error);
+      }
+    }
+    const { fault } = outcome;
+    const code = [fault.code, ...fault.subcodes].join(fault.version === '1.1' ? '.' : '/');
+    throw new GatewayError('soap-fault', `${label} answered with a fault (${code})${fault.reason === '' ? '' : `: ${truncate(fault.reason)}`}`, {
+      status: outcome.error.status,
+      ...extensionsOf(outcome.error),
+      cause: outcome.error,
+    });
+  }
+  return Object.freeze(compiled);
+}
+
+/** The listed fault that matches, most specific first, as the fault table does: detail element, subcode, code. */
+function acceptedFor(fault: SoapFault, accepted: ReadonlyMap<string, CompiledTemplate>): CompiledTemplate | undefined {
+  if (accepted.size === 0) return undefined;
+  if (fault.detail !== null) {
+    for (const element of Object.keys(fault.detail)) {
+      const hit = accepted.get(element);
+      if (hit !== undefined) return hit;
+    }
+  }
+  for (let i = fault.subcodes.length - 1; i >= 0; i--) {
+    const hit = accepted.get(fault.subcodes[i] as string) ?? (fault.version === '1.1' ? accepted.get([fault.code, ...fault.subcodes.slice(0, i + 1)].join('.')) : undefined);
+    if (hit !== undefined) return hit;
+  }
+  return accepted.get(fault.code);
+}
+
+function extensionsOf(error: GatewayError): { extensions?: Record<string, unknown> } {
+  return error.extensions === undefined ? {} : { extensions: { ...error.extensions } };
+}
+
+function lowerFirst(text: string): string {
+  return text.length === 0 ? text : text[0]?.toLowerCase() + text.slice(1);
+}
+
+function truncate(reason: string): string {
+  return reason.length > 200 ? `${reason.slice(0, 200)}…` : reason;
+}

@@ -1,0 +1,154 @@
+import { toPointer, type ConfigIssue } from '../config/config-error.js';
+import type { GatewayConfig } from '../config/load-config.js';
+import type { OperationSpec, RequestValidator } from '../openapi/types.js';
+import type { RouteEntry } from '../routing/types.js';
+import { generateSoapOpenApi } from '../soap/openapi/index.js';
+import { createReadBodyStage } from '../stages/read-body.js';
+import { createTranscodeSoapStage, type SoapRoute } from '../stages/transcode-soap.js';
+import { createValidateRequestStage } from '../stages/validate-request.js';
+import type { HttpUpstream } from '../upstreams/types.js';
+import type { CompiledRoute, RouteDefinition, StageFactory } from './compiled-route.js';
+import type { Stage } from './context.js';
+import { compose } from './compose.js';
+import { compileSoapServices, type CompiledSoapService, type PrefetchedWsdls } from './soap-services.js';
+
+/** The JSON body is checked by the codec against the XSD (every violation with its pointer), not by ajv. */
+const JSON_BODY_CHECKS: RequestValidator = {
+  needsJsonBody: true,
+  checksNothing: true,
+  validate: () => ({ ok: true, params: { path: {}, query: {}, header: {} } }),
+};
+
+/**
+ * The stages a SOAP route runs before its terminal stage, in build-route.ts's order: the body is read (415 for a
+ * media type other than JSON, 413 over the limit, 400 for malformed JSON); validate-request has nothing to check.
+ */
+const SOAP_STAGES: readonly { readonly name: string; readonly create: StageFactory }[] = [
+  { name: 'read-body', create: createReadBodyStage },
+  { name: 'validate-request', create: createValidateRequestStage },
+];
+
+/** Route policy fields that mean something for a SOAP route (`validate` only as its default, true). */
+const SOAP_POLICY_FIELDS = new Set(['timeoutMs', 'maxBodyBytes']);
+
+/** The routes published from WSDL operations, the compiled services, and the OpenAPI document of the routes. */
+export interface SoapRoutes {
+  readonly entries: RouteEntry<CompiledRoute>[];
+  readonly routes: CompiledRoute[];
+  /** Every compiled service, published or not (`publish: none`), by its name under `soap.services`. */
+  readonly services: ReadonlyMap<string, CompiledSoapService>;
+  /** The JSON pointer of the config entry each route comes from, for messages about route collisions. */
+  readonly pointers: ReadonlyMap<CompiledRoute, string>;
+  readonly openApi: (() => Record<string, unknown>) | undefined;
+}
+
+/**
+ * Publishes every operation of each `soap.services` entry with `publish: default` as `POST <basePath>/<Operation>`
+ * in the default route set. The operation id is `<name>.<Operation>` (`routes:` may set its `timeoutMs` and
+ * `maxBodyBytes`). Problems go to `issues`.
+ */
+export function compileSoapRoutes(
+  config: GatewayConfig,
+  upstreams: ReadonlyMap<string, HttpUpstream>,
+  issues: ConfigIssue[],
+  prefetched?: PrefetchedWsdls,
+): SoapRoutes {
+  const entries: RouteEntry<CompiledRoute>[] = [];
+  const routes: CompiledRoute[] = [];
+  const pointers = new Map<CompiledRoute, string>();
+  const compiled = compileSoapServices(config, upstreams, issues, prefetched);
+  const services = new Map(compiled.map((service) => [service.name, service]));
+  const published = compiled.filter((service) => service.config.publish === 'default');
+
+  for (const service of published) {
+    const basePath = service.config.basePath ?? `/${service.name}`;
+    const upstreamConfig = config.upstreams[service.upstream.name];
+    for (const { wsdl, compiled: operation } of service.operations.values()) {
+      const operationId = soapOperationId(service.name, wsdl.name);
+      const policy = config.routes[operationId];
+      for (const [field, value] of Object.entries(policy ?? {})) {
+        if (value === undefined || SOAP_POLICY_FIELDS.has(field) || (field === 'validate' && value === true)) continue;
+        issues.push({ file: config.file, pointer: toPointer(['routes', operationId, field]), message: `does not apply to a SOAP route; a SOAP route takes timeoutMs and maxBodyBytes` });
+      }
+      const template = `${basePath}/${wsdl.name}`;
+      const spec: OperationSpec = Object.freeze({
+        operationId,
+        method: 'POST' as const,
+        publicTemplate: template,
+        documentTemplate: template,
+        documentFile: config.file,
+        requestMediaTypes: ['application/json'],
+        requestBodyRequired: false,
+        validator: JSON_BODY_CHECKS,
+        schemas: { dialect: '3.1' as const, body: undefined, parameters: [], responses: {}, resolveRef: () => undefined },
+      });
+      const definition: RouteDefinition = {
+        operation: spec,
+        profile: '',
+        policy,
+        upstream: undefined,
+        mapping: undefined,
+        limits: config.limits,
+        requestIdHeader: config.requestId.header,
+        defaultTimeoutMs: service.config.timeoutMs ?? upstreamConfig?.timeouts.requestMs ?? 15_000,
+      };
+      const soap: SoapRoute = {
+        service: service.name,
+        operation,
+        upstream: service.upstream,
+        path: service.path,
+        timeoutMs: policy?.timeoutMs ?? definition.defaultTimeoutMs,
+        maxResponseBytes: service.config.limits.maxResponseBytes,
+      };
+      const route = buildSoapRoute(definition, soap);
+      routes.push(route);
+      pointers.set(route, toPointer(['soap', 'services', service.name, 'basePath']));
+      entries.push({ method: 'POST', template, value: route });
+    }
+  }
+  const openApi =
+    published.length === 0
+      ? undefined
+      : (): Record<string, unknown> =>
+          generateSoapOpenApi(
+            published.map((service) => ({
+              name: service.name,
+              basePath: service.config.basePath ?? `/${service.name}`,
+              port: service.port,
+              source: service.model.source,
+              types: service.model.types,
+              faultStatuses: new Map(Object.entries(service.config.operations).map(([name, operation]) => [name, Object.values(operation.faults)])),
+            })),
+          );
+  return { entries, routes, services, pointers, openApi };
+}
+
+/** The operation id of a published SOAP operation: `<service name>.<WSDL operation name>`. */
+export function soapOperationId(service: string, operation: string): string {
+  return `${service}.${operation}`;
+}
+
+/** Composes a SOAP route the way build-route.ts composes the others, with transcode-soap as its terminal stage. */
+function buildSoapRoute(definition: RouteDefinition, soap: SoapRoute): CompiledRoute {
+  const stages: Stage[] = [];
+  const stageNames: string[] = [];
+  for (const { name, create } of SOAP_STAGES) {
+    const stage = create(definition);
+    if (stage === null) continue;
+    stages.push(stage);
+    stageNames.push(name);
+  }
+  stages.push(createTranscodeSoapStage(definition, soap));
+  stageNames.push('transcode-soap');
+  const { operation } = definition;
+  return Object.freeze({
+    operationId: operation.operationId,
+    profile: '',
+    method: operation.method,
+    publicTemplate: operation.publicTemplate,
+    documentFile: operation.documentFile,
+    upstreamName: soap.upstream.name,
+    stageNames: Object.freeze(stageNames),
+    handle: compose(stages),
+  });
+}
