@@ -65,6 +65,12 @@ const body = JSON.stringify({
 const backend = await startProcess(['bench/backend.mjs', 'users', '9201'], 'ready');
 const inventory = await startProcess(['bench/backend.mjs', 'inventory', '9202'], 'ready');
 const carts = await startProcess(['bench/backend.mjs', 'carts', '9203'], 'ready');
+const directory = await startProcess(['bench/backend.mjs', 'directory', '9204'], 'ready');
+const orders = await startProcess(['bench/backend.mjs', 'orders', '9205'], 'ready');
+// The direct SOAP row posts the envelope a SOAP client would, recorded from the fixture (GetOrder ORD-1001).
+const { readFileSync } = await import('node:fs');
+const soapEnvelope = readFileSync(path.join(root, 'legacy-fixtures/order-service/recordings/soap11-get-order.request.xml'), 'utf8');
+const soapPost = { method: 'POST', body: soapEnvelope, headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:acme:orders:v1/GetOrder"' } };
 const gateway = await startProcess(['dist/src/cli.js', 'start', 'bench/gateway.bench.yaml'], '"msg":"listening"');
 try {
   const post = { method: 'POST', body, headers: { 'content-type': 'application/json' } };
@@ -74,14 +80,19 @@ try {
     await load(`POST ${body.length} B JSON, direct`, `${BACKEND}/users`, post),
     await load(`POST ${body.length} B JSON validated, gateway`, `${GATEWAY}/api/users`, post, gateway.pid),
     await load('GET /m/api/cart: cart + batch products (2 upstreams, mapping)', `${GATEWAY}/m/api/cart`, { headers: { 'x-user-id': '7' } }, gateway.pid),
+    await load('GET /v1/people/42, REST -> gRPC (google.api.http rule)', `${GATEWAY}/v1/people/42`, {}, gateway.pid),
+    await load('POST GetOrder envelope, SOAP direct', 'http://127.0.0.1:9205/orders', soapPost),
+    await load('GET /api/orders/ORD-1001, REST -> SOAP (mapping, GetOrder)', `${GATEWAY}/api/orders/ORD-1001`, {}, gateway.pid),
   ];
+  // Rows compared with the one before them ("vs direct"); the others stand alone.
+  const BASELINE_BEFORE = new Set([1, 3, 7]);
   console.log(`\n${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}, ${new Date().toISOString()}`);
   console.log(`autocannon, ${connections} connections, ${duration} s per row (after 2 s warm-up)\n`);
   console.log('| scenario | req/s | p50 ms | p99 ms | errors | gateway CPU µs/req | vs direct |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
-    const ratio = i === 4 ? '-' : i % 2 === 1 ? (row.rps / rows[i - 1].rps).toFixed(2) : '1.00';
+    const ratio = BASELINE_BEFORE.has(i) ? (row.rps / rows[i - 1].rps).toFixed(2) : i === 0 || i === 2 || i === 6 ? '1.00' : '-';
     console.log(`| ${row.name} | ${row.rps} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.usPerReq} | ${ratio} |`);
   }
   const rate = Number(process.env.RATE ?? 2000);
@@ -95,7 +106,7 @@ try {
   console.log(`| added by the gateway | ${(through.p50 - direct.p50).toFixed(3)} | ${(through.p99 - direct.p99).toFixed(3)} | |`);
   if (rows.some((row) => !row.ok) || direct.errors + through.errors > 0) process.exitCode = 1;
 } finally {
-  const children = [gateway, backend, inventory, carts];
+  const children = [gateway, backend, inventory, carts, directory, orders];
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((child) => once(child, 'exit')));
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { buildGateway } from './app.js';
+import { buildGateway, type Gateway } from './app.js';
 import { ConfigError, formatIssues } from './config/config-error.js';
 import { configJsonSchema, mappingJsonSchema } from './config/json-schema.js';
 import { loadConfig, type GatewayConfig } from './config/load-config.js';
 import { startDemoBackends, printDemoExamples } from './demo/demo.js';
 import { createLogging, flushLogging } from './observability/logger.js';
+import { fetchSoapWsdls } from './pipeline/soap-services.js';
 import { formatRouteTable } from './pipeline/route-table.js';
 
 const USAGE = `usage: gateway <command> [config] [options]
@@ -47,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
       return 0;
     case 'openapi': {
-      const gateway = withConfigErrors(() => buildGateway(loadConfig(configPath), createLogging('silent', false)));
+      const gateway = await buildFromFile(configPath);
       if (gateway === undefined) return 1;
       process.stdout.write(`${JSON.stringify(gateway.openApiDocument(), null, 2)}\n`);
       await gateway.close(0);
@@ -57,14 +58,14 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(mappingJsonSchema(), null, 2)}\n`);
       return 0;
     case 'validate': {
-      const gateway = withConfigErrors(() => buildGateway(loadConfig(configPath), createLogging('silent', false)));
+      const gateway = await buildFromFile(configPath);
       if (gateway === undefined) return 1;
       await gateway.close(0);
       process.stdout.write(`${configPath}: ok (${gateway.routes.length} routes)\n`);
       return 0;
     }
     case 'routes': {
-      const gateway = withConfigErrors(() => buildGateway(loadConfig(configPath), createLogging('silent', false)));
+      const gateway = await buildFromFile(configPath);
       if (gateway === undefined) return 1;
       process.stdout.write(formatRouteTable(gateway.routes));
       await gateway.close(0);
@@ -90,7 +91,8 @@ async function start(configPath: string, demo: boolean): Promise<number> {
     process.stderr.write(`gateway: cannot start the demo backends: ${(error as Error).message}\n`);
     return 3;
   }
-  const gateway = withConfigErrors(() => buildGateway(config, logging));
+  const wsdls = await fetchSoapWsdls(config);
+  const gateway = withConfigErrors(() => buildGateway(config, logging, { wsdls }));
   if (gateway === undefined) {
     await demoBackends?.close();
     return 1;
@@ -131,6 +133,14 @@ async function start(configPath: string, demo: boolean): Promise<number> {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+}
+
+/** Loads, fetches the http(s) WSDLs of `soap.services` and builds, quietly: for validate, routes and openapi. */
+async function buildFromFile(configPath: string): Promise<Gateway | undefined> {
+  const config = withConfigErrors(() => loadConfig(configPath));
+  if (config === undefined) return undefined;
+  const wsdls = await fetchSoapWsdls(config);
+  return withConfigErrors(() => buildGateway(config, createLogging('silent', false), { wsdls }));
 }
 
 /** Runs a loader; a ConfigError is printed as the full list and turns into undefined. */

@@ -129,7 +129,7 @@ export function validateConfigData(
   const config = result.data;
 
   if (config.openapi.length === 0 && Object.keys(config.grpc.services).length === 0 && Object.keys(config.soap.services).length === 0) {
-    issues.push(issueAt(['openapi'], 'no routes to serve: list OpenAPI documents here, or gRPC services under grpc.services'));
+    issues.push(issueAt(['openapi'], 'no routes to serve: list OpenAPI documents here, gRPC services under grpc.services, or SOAP services under soap.services'));
   }
   const fileMustExist = (keys: readonly PropertyKey[], relative: string, what: string): void => {
     if (!existsSync(path.resolve(baseDir, relative))) issues.push(issueAt(keys, `${what} "${relative}" not found`));

@@ -73,7 +73,7 @@ const SCHEMAS = new WeakMap<CompiledSoapService, { request: XsdJsonSchemas; resp
 function schemasOf(service: CompiledSoapService): { request: XsdJsonSchemas; response: XsdJsonSchemas } {
   let schemas = SCHEMAS.get(service);
   if (schemas === undefined) {
-    schemas = { request: new XsdJsonSchemas({ direction: 'request' }), response: new XsdJsonSchemas({ direction: 'response' }) };
+    schemas = { request: new XsdJsonSchemas({ direction: 'request' }), response: new XsdJsonSchemas({ direction: 'response', types: service.model.types ?? [] }) };
     SCHEMAS.set(service, schemas);
   }
   return schemas;

@@ -2,6 +2,7 @@ import { createForwardHttpStage } from '../stages/forward-http.js';
 import { createReadBodyStage } from '../stages/read-body.js';
 import { createRunMappingStage } from '../stages/run-mapping.js';
 import { createTranscodeGrpcStage } from '../stages/transcode-grpc.js';
+import { createTranscodeSoapStage } from '../stages/transcode-soap.js';
 import { createValidateRequestStage } from '../stages/validate-request.js';
 import type { CompiledRoute, RouteDefinition, StageFactory } from './compiled-route.js';
 import type { Stage } from './context.js';
@@ -27,10 +28,13 @@ export function buildRoute(route: RouteDefinition): CompiledRoute {
       stageNames.push(name);
     }
   }
-  const { operation, mapping, upstream, grpc } = route;
+  const { operation, mapping, upstream, grpc, soap } = route;
   if (grpc !== undefined) {
     stages.push(createTranscodeGrpcStage(route, grpc));
     stageNames.push('transcode-grpc');
+  } else if (soap !== undefined) {
+    stages.push(createTranscodeSoapStage(route, soap));
+    stageNames.push('transcode-soap');
   } else if (mapping !== undefined) {
     stages.push(createRunMappingStage(route, mapping));
     stageNames.push('run-mapping');
@@ -46,7 +50,7 @@ export function buildRoute(route: RouteDefinition): CompiledRoute {
     method: operation.method,
     publicTemplate: operation.publicTemplate,
     documentFile: operation.documentFile,
-    upstreamName: grpc !== undefined ? grpc.upstream.name : mapping !== undefined ? `mapping:${mapping.file}` : (upstream?.name ?? ''),
+    upstreamName: grpc !== undefined ? grpc.upstream.name : soap !== undefined ? soap.upstream.name : mapping !== undefined ? `mapping:${mapping.file}` : (upstream?.name ?? ''),
     stageNames: Object.freeze(stageNames),
     handle: compose(stages),
   });

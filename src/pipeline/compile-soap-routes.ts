@@ -3,13 +3,10 @@ import type { GatewayConfig } from '../config/load-config.js';
 import type { OperationSpec, RequestValidator } from '../openapi/types.js';
 import type { RouteEntry } from '../routing/types.js';
 import { generateSoapOpenApi } from '../soap/openapi/index.js';
-import { createReadBodyStage } from '../stages/read-body.js';
-import { createTranscodeSoapStage, type SoapRoute } from '../stages/transcode-soap.js';
-import { createValidateRequestStage } from '../stages/validate-request.js';
+import type { SoapRoute } from '../stages/transcode-soap.js';
 import type { HttpUpstream } from '../upstreams/types.js';
-import type { CompiledRoute, RouteDefinition, StageFactory } from './compiled-route.js';
-import type { Stage } from './context.js';
-import { compose } from './compose.js';
+import { buildRoute } from './build-route.js';
+import type { CompiledRoute, RouteDefinition } from './compiled-route.js';
 import { compileSoapServices, type CompiledSoapService, type PrefetchedWsdls } from './soap-services.js';
 
 /** The JSON body is checked by the codec against the XSD (every violation with its pointer), not by ajv. */
@@ -18,15 +15,6 @@ const JSON_BODY_CHECKS: RequestValidator = {
   checksNothing: true,
   validate: () => ({ ok: true, params: { path: {}, query: {}, header: {} } }),
 };
-
-/**
- * The stages a SOAP route runs before its terminal stage, in build-route.ts's order: the body is read (415 for a
- * media type other than JSON, 413 over the limit, 400 for malformed JSON); validate-request has nothing to check.
- */
-const SOAP_STAGES: readonly { readonly name: string; readonly create: StageFactory }[] = [
-  { name: 'read-body', create: createReadBodyStage },
-  { name: 'validate-request', create: createValidateRequestStage },
-];
 
 /** Route policy fields that mean something for a SOAP route (`validate` only as its default, true). */
 const SOAP_POLICY_FIELDS = new Set(['timeoutMs', 'maxBodyBytes']);
@@ -100,7 +88,9 @@ export function compileSoapRoutes(
         timeoutMs: policy?.timeoutMs ?? definition.defaultTimeoutMs,
         maxResponseBytes: service.config.limits.maxResponseBytes,
       };
-      const route = buildSoapRoute(definition, soap);
+      // read-body (415 for a media type other than JSON, 413 over the limit, 400 for malformed JSON) and the
+      // stages build-route.ts orders, then transcode-soap; validate-request has nothing to check here.
+      const route = buildRoute({ ...definition, soap });
       routes.push(route);
       pointers.set(route, toPointer(['soap', 'services', service.name, 'basePath']));
       entries.push({ method: 'POST', template, value: route });
@@ -126,29 +116,4 @@ export function compileSoapRoutes(
 /** The operation id of a published SOAP operation: `<service name>.<WSDL operation name>`. */
 export function soapOperationId(service: string, operation: string): string {
   return `${service}.${operation}`;
-}
-
-/** Composes a SOAP route the way build-route.ts composes the others, with transcode-soap as its terminal stage. */
-function buildSoapRoute(definition: RouteDefinition, soap: SoapRoute): CompiledRoute {
-  const stages: Stage[] = [];
-  const stageNames: string[] = [];
-  for (const { name, create } of SOAP_STAGES) {
-    const stage = create(definition);
-    if (stage === null) continue;
-    stages.push(stage);
-    stageNames.push(name);
-  }
-  stages.push(createTranscodeSoapStage(definition, soap));
-  stageNames.push('transcode-soap');
-  const { operation } = definition;
-  return Object.freeze({
-    operationId: operation.operationId,
-    profile: '',
-    method: operation.method,
-    publicTemplate: operation.publicTemplate,
-    documentFile: operation.documentFile,
-    upstreamName: soap.upstream.name,
-    stageNames: Object.freeze(stageNames),
-    handle: compose(stages),
-  });
 }

@@ -1,3 +1,4 @@
+import type { SoapRoute } from '../stages/transcode-soap.js';
 import type { LimitsConfig, RoutePolicy } from '../config/schema.js';
 import type { DeepReadonly } from '../config/deep-freeze.js';
 import type { OperationSpec } from '../openapi/types.js';
@@ -17,6 +18,8 @@ export interface RouteDefinition {
   readonly upstream: HttpUpstream | undefined;
   /** A route published from a google.api.http rule: the transcoder is its terminal stage. */
   readonly grpc?: GrpcRoute | undefined;
+  /** A route published from a WSDL operation: the SOAP transcoder is its terminal stage. */
+  readonly soap?: SoapRoute | undefined;
   /** The mapping that runs this route, when it has one (then it is the terminal stage instead of forwarding). */
   readonly mapping: CompiledMapping | undefined;
   readonly limits: DeepReadonly<LimitsConfig>;

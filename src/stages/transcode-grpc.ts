@@ -1,6 +1,7 @@
 import type protobuf from 'protobufjs';
 import { SSE_HEARTBEAT_DEFAULT_MS, STREAM_IDLE_TIMEOUT_DEFAULT_MS } from '../config/schema.js';
 import type { HttpBinding } from '../grpc/http-rules/extract-http-rules.js';
+import { CallCanceller } from '../grpc/client/index.js';
 import type { JsonCodec } from '../grpc/json/index.js';
 import { callDeadline, requestMetadata, type MetadataRules } from '../grpc/metadata-rules.js';
 import type { RequestContext, Stage } from '../pipeline/context.js';
@@ -116,11 +117,11 @@ export function createTranscodeGrpcStage(route: RouteDefinition, grpc: GrpcRoute
     }
 
     // 2. One unary call; the client going away cancels it.
-    const abort = new AbortController();
-    const onClose = (): void => abort.abort();
-    ctx.res.once('close', onClose);
-    const result = await upstream.unary({ path: grpcPath, requestBytes, metadata, deadlineMs, signal: abort.signal });
-    ctx.res.off('close', onClose);
+    const canceller = new CallCanceller();
+    const onClose = (): void => canceller.cancel();
+    ctx.res.on('close', onClose);
+    const result = await upstream.unary({ path: grpcPath, requestBytes, metadata, deadlineMs, canceller });
+    ctx.res.removeListener('close', onClose);
     // 3. The response message (or its response_body field) as JSON, or raw for a google.api.HttpBody.
     writeMessageResponse(ctx, grpc, result);
   };

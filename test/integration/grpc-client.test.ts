@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeStatusDetails, GrpcStatus, retryAfterSeconds } from '../../src/errors/grpc-status.js';
-import { createGrpcChannel, healthCheck, unaryCall, type GrpcChannel } from '../../src/grpc/client/index.js';
+import { CallCanceller, createGrpcChannel, healthCheck, unaryCall, type GrpcChannel } from '../../src/grpc/client/index.js';
 import {
   decodeGrpcMessage, formatGrpcTimeout, frameMessage, grpcStatusFromHttp, grpcStatusFromRstCode, parseUnaryMessage,
 } from '../../src/grpc/client/wire.js';
@@ -224,6 +224,24 @@ describe('unaryCall against grpc-js', () => {
     await waitFor(() => state.cancelled > before);
     const aborted = await unaryCall(channel, { path: ECHO, requestBytes: encodeEcho({}), signal: AbortSignal.abort() });
     expect(aborted.status).toBe(GrpcStatus.CANCELLED);
+  });
+
+  it('cancels through a CallCanceller: CANCELLED, RST_STREAM reaching the server, and the handle detached after', async () => {
+    const before = state.cancelled;
+    const canceller = new CallCanceller();
+    const pending = unaryCall(channel, { path: ECHO, requestBytes: encodeEcho({ delay_ms: 3_000 }), canceller });
+    expect(canceller.target).toBeDefined();
+    setTimeout(() => canceller.cancel(), 50);
+    expect((await pending).status).toBe(GrpcStatus.CANCELLED);
+    expect(canceller.target).toBeUndefined();
+    await waitFor(() => state.cancelled > before);
+    const done = new CallCanceller();
+    expect((await unaryCall(channel, { path: ECHO, requestBytes: encodeEcho({ text: 'x' }), canceller: done })).status).toBe(GrpcStatus.OK);
+    expect(done.target).toBeUndefined();
+    done.cancel(); // after the end: nothing to cancel, nothing thrown
+    const early = new CallCanceller();
+    early.cancel();
+    expect((await unaryCall(channel, { path: ECHO, requestBytes: encodeEcho({}), canceller: early })).status).toBe(GrpcStatus.CANCELLED);
   });
 
   it('reuses one connection for 100 calls', async () => {

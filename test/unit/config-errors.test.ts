@@ -59,7 +59,7 @@ describe('config errors name the file, the line, the pointer and what was expect
     [
       'nothing to serve',
       'upstreams:\n  users:\n    protocol: http1\n    targets: [http://127.0.0.1:9001]\n',
-      ['gateway.yaml:1 /openapi: no routes to serve: list OpenAPI documents here, or gRPC services under grpc.services'],
+      ['gateway.yaml:1 /openapi: no routes to serve: list OpenAPI documents here, gRPC services under grpc.services, or SOAP services under soap.services'],
     ],
     [
       'bad enum',

@@ -30,6 +30,28 @@ export interface UnaryRequest {
   readonly deadlineMs?: number;
   /** Aborting cancels the call (RST_STREAM CANCEL) and resolves it CANCELLED. */
   readonly signal?: AbortSignal;
+  /**
+   * The same as `signal` for callers on the hot path: an AbortController, its signal and their listener
+   * bookkeeping cost ~3 µs per request, about 6% of a REST→gRPC exchange. The call attaches itself while it runs.
+   */
+  readonly canceller?: CallCanceller;
+}
+
+/** What a call attaches to a {@link CallCanceller}: cancelling it resolves the call CANCELLED. */
+interface Cancellable {
+  handleEvent(): void;
+}
+
+/** A one-request cancel handle, cheaper than an AbortController; see {@link UnaryRequest.canceller}. */
+export class CallCanceller {
+  /** The running call; undefined before it starts and after it ends. */
+  target: Cancellable | undefined = undefined;
+  cancelled = false;
+
+  cancel(): void {
+    this.cancelled = true;
+    this.target?.handleEvent();
+  }
 }
 
 /**
@@ -310,6 +332,7 @@ class UnaryCall extends H2Stream {
     this.done = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.request.signal?.removeEventListener('abort', this);
+    if (this.request.canceller !== undefined) this.request.canceller.target = undefined;
     this.resolve(result);
   }
 }
@@ -319,12 +342,12 @@ class UnaryCall extends H2Stream {
  */
 export function unaryCall(channel: GrpcChannel, request: UnaryRequest): Promise<UnaryResult> {
   const pool = channel.unaryPool;
-  if (pool === null) return nodeHttp2UnaryCall(channel, request);
+  if (pool === null) return nodeHttp2UnaryCall(channel, withSignal(request));
   const call = new UnaryCall(channel, pool, request);
   capturing = call;
   const promise = new Promise<UnaryResult>(capture);
-  const { signal, deadlineMs } = request;
-  if (signal?.aborted === true) {
+  const { signal, deadlineMs, canceller } = request;
+  if (signal?.aborted === true || canceller?.cancelled === true) {
     call.fail(GrpcStatus.CANCELLED, 'the call was cancelled by the caller');
     return promise;
   }
@@ -343,8 +366,19 @@ export function unaryCall(channel: GrpcChannel, request: UnaryRequest): Promise<
   }
   if (deadlineMs !== undefined) call.timer = setTimeout(onDeadline, deadlineMs, call);
   signal?.addEventListener('abort', call);
+  if (canceller !== undefined) canceller.target = call;
   pool.dispatch(call);
   return promise;
+}
+
+/** The node:http2 transport (kept for comparison) only knows AbortSignals. */
+function withSignal(request: UnaryRequest): UnaryRequest {
+  const { canceller } = request;
+  if (canceller === undefined || request.signal !== undefined) return request;
+  const abort = new AbortController();
+  if (canceller.cancelled) abort.abort();
+  else canceller.target = { handleEvent: () => abort.abort() };
+  return { ...request, signal: abort.signal };
 }
 
 /** The promise executor, shared: it hands `resolve` to the call being created, so no closure is made per call. */

@@ -7,9 +7,9 @@
  *   named by their LOCAL names (never a prefix, never a namespace); groups (sequence/choice/all) add no level;
  * - simple content beside attributes is the field `value`; an element with only simple content is the scalar;
  * - an element that may occur more than once (maxOccurs > 1 on it or an enclosing group) is always an array;
- * - null ⇄ xsi:nil; on read an empty element is null too, except empty string content, which is "" (nil, empty
- *   and absent stay three things); on write null for a non-nillable optional element omits it, for a required one
- *   it is a violation;
+ * - null ⇄ xsi:nil; on read an empty element is null too, string-typed ones included (with the codec option
+ *   `emptyStrings: 'empty-string'` those read as "", so nil, empty and absent stay three things); on write null
+ *   for a non-nillable optional element omits it, for a required one it is a violation;
  * - integers are numbers up to 2^53 and digit strings beyond; xs:decimal is a string on read; float/double special
  *   values are "INF", "-INF", "NaN"; booleans are booleans; dates, durations and binary stay XSD text.
  * Not supported: writing xsi:type (requests always use the declared type; reading honours it), substitution
