@@ -7,13 +7,11 @@ import { closest } from '../pipeline/closest.js';
 import {
   arrayOf,
   BOOLEAN,
-  compileTemplate,
   NULL,
   NUMBER,
   objectOf,
   STRING,
   unionOf,
-  type CompiledTemplate,
   type Scope,
   type Shape,
 } from '../transform/index.js';
@@ -22,19 +20,15 @@ import type { GrpcMethodRef } from './grpc-method.js';
 import { inputShape } from './grpc-shapes.js';
 import { expressionScope, type MappingCompiler } from './mapping-compiler.js';
 import type { MappingStep } from './mapping-schema.js';
-import { stepBuildError, stepGrpcMessageError, stepGrpcStatusError } from './step-errors.js';
+import { compileStatuses, createStepCompilation, mappingFault, replacementResult, stepBase, type StepInput } from './step-common.js';
+import { stepGrpcMessageError, stepGrpcStatusError } from './step-errors.js';
 import type { CompiledGrpcStep, StepCallContext, StepResult, StepScope } from './step-types.js';
+import { pointerTokens } from './template-site.js';
 
 /** What {@link compileGrpcStep} needs besides the step's own declaration. */
-export interface GrpcStepInput {
-  readonly name: string;
-  readonly step: MappingStep & { readonly grpc: string };
+export interface GrpcStepInput extends StepInput<MappingStep & { readonly grpc: string }> {
   readonly upstream: GrpcUpstream;
   readonly method: GrpcMethodRef;
-  readonly dependsOn: readonly string[];
-  readonly timeoutMs: number;
-  /** Shapes of the steps it reads (optional ones may be missing). */
-  readonly visible: Readonly<Record<string, Shape>>;
 }
 
 /**
@@ -57,56 +51,37 @@ const STATUS_NAMES = Object.keys(GrpcStatus).filter((name) => name !== 'OK');
  * then the HTTP status of the gRPC table. Problems go to the compiler's issues; undefined then.
  */
 export function compileGrpcStep(input: GrpcStepInput, compiler: MappingCompiler): CompiledGrpcStep | undefined {
-  const { name, step, visible, method, upstream } = input;
+  const { name, step, method, upstream } = input;
   const { requestType, responseType } = method;
-  const at = ['steps', name];
-  let failed = false;
-  const attempt = <T>(compile: () => T): T | undefined => {
-    const compiled = compiler.attempt(compile);
-    if (compiled === undefined) failed = true;
-    return compiled;
-  };
+  const c = createStepCompilation(input, compiler);
   const requestLabel = `the request message of step "${name}" (${requestType.fullName.slice(1)})`;
-  const message =
-    step.message === undefined ? undefined : attempt(() => compileTemplate(step.message, compiler.context([...at, 'message'], visible, requestLabel), inputShape(requestType)));
+  const message = step.message === undefined ? undefined : c.template(['message'], step.message, requestLabel, inputShape(requestType));
 
   for (const key of Object.keys(step.metadata ?? {})) {
     if (key.startsWith('grpc-') || RESERVED_METADATA.has(key)) {
-      failed = true;
-      compiler.issue([...at, 'metadata', key], `metadata "${key}" is reserved (grpc-*, content-type, te, user-agent and connection fields are set by the gateway)`);
+      c.issue(['metadata', key], `metadata "${key}" is reserved (grpc-*, content-type, te, user-agent and connection fields are set by the gateway)`);
     }
   }
   const metadataTarget = objectOf([], [], METADATA_VALUE);
-  const metadata =
-    step.metadata === undefined
-      ? undefined
-      : attempt(() => compileTemplate(step.metadata, compiler.context([...at, 'metadata'], visible, `the metadata of step "${name}"`), metadataTarget));
+  const metadata = step.metadata === undefined ? undefined : c.template(['metadata'], step.metadata, `the metadata of step "${name}"`, metadataTarget);
 
   // gRPC statuses that count as success, each with the result to use instead of a message.
-  const accepted = new Map<number, CompiledTemplate>();
-  for (const [status, replacement] of Object.entries(step.statuses ?? {})) {
+  const accepted = compileStatuses<number>(c, step.statuses, (status) => {
     const code = Object.hasOwn(GrpcStatus, status) ? GrpcStatus[status as GrpcStatusName] : undefined;
-    if (code === undefined || code === GrpcStatus.OK) {
-      failed = true;
-      const guess = /^\d+$/.test(status) ? undefined : closest(status, STATUS_NAMES);
-      const hint = guess !== undefined ? `did you mean "${guess}"?` : `a grpc step lists gRPC status names: ${STATUS_NAMES.join(', ')}`;
-      compiler.issue([...at, 'statuses', status], `"${status}" is not a gRPC status that can count as success; ${hint}`);
-      continue;
-    }
-    const compiled = attempt(() => compileTemplate(replacement.body, compiler.context([...at, 'statuses', status, 'body'], visible)));
-    if (compiled !== undefined) accepted.set(code, compiled);
-  }
-  if (failed) return undefined;
+    if (code !== undefined && code !== GrpcStatus.OK) return code;
+    const guess = /^\d+$/.test(status) ? undefined : closest(status, STATUS_NAMES);
+    const hint = guess !== undefined ? `did you mean "${guess}"?` : `a grpc step lists gRPC status names: ${STATUS_NAMES.join(', ')}`;
+    c.issue(['statuses', status], `"${status}" is not a gRPC status that can count as success; ${hint}`);
+    return undefined;
+  });
+  if (c.failed) return undefined;
 
   const requestCodec = createJsonCodec(requestType);
   const responseCodec = createJsonCodec(responseType);
-  const faults = createFaultReporter(compiler, step, at, requestLabel);
+  const faults = createFaultReporter(compiler, step, c.at, requestLabel);
   const compiled: CompiledGrpcStep = {
     protocol: 'grpc',
-    name,
-    dependsOn: input.dependsOn,
-    required: step.required,
-    timeoutMs: input.timeoutMs,
+    ...stepBase(input),
     upstream,
     start(stepScope: StepScope, call: StepCallContext): Promise<StepResult> {
       const scope = expressionScope(stepScope);
@@ -117,7 +92,7 @@ export function compileGrpcStep(input: GrpcStepInput, compiler: MappingCompiler)
           requestBytes,
           metadata: requestMetadata(metadata?.evaluate(scope), call, faults),
           deadlineMs: call.timeoutMs,
-          signal: call.signal,
+          canceller: call.canceller,
         })
         .then((result) => settle(result, scope));
     },
@@ -135,13 +110,7 @@ export function compileGrpcStep(input: GrpcStepInput, compiler: MappingCompiler)
       return { status: 200, headers, body };
     }
     const replacement = accepted.get(result.status);
-    if (replacement !== undefined) {
-      try {
-        return { status: httpStatusFromGrpc(result.status), headers, body: replacement.evaluate(scope) };
-      } catch (error) {
-        throw stepBuildError(compiled, error);
-      }
-    }
+    if (replacement !== undefined) return replacementResult(compiled, replacement, httpStatusFromGrpc(result.status), headers, scope);
     // The executor words every timeout alike ("timed out after N ms"), whoever noticed the deadline first.
     if (result.status === GrpcStatus.DEADLINE_EXCEEDED) throw new GatewayError('upstream-timeout', result.message);
     throw stepGrpcStatusError(compiled, result.status, result.message, result.statusDetails);
@@ -158,33 +127,13 @@ interface FaultReporter {
 }
 
 function createFaultReporter(compiler: MappingCompiler, step: MappingStep, at: readonly string[], requestLabel: string): FaultReporter {
-  const { file, source } = compiler;
-  /** The template node that produced the value at `tokens`: the deepest literal key, or the expression above it. */
-  const locate = (template: unknown, prefix: readonly PropertyKey[], tokens: readonly string[]): { line: number; text: string } => {
-    let node = template;
-    const keys: PropertyKey[] = [...prefix];
-    for (const token of tokens) {
-      if (typeof node === 'string' && node.startsWith('=') && !node.startsWith('==')) break;
-      if (Array.isArray(node) && /^\d+$/.test(token) && Number(token) < node.length) {
-        node = node[Number(token)] as unknown;
-        keys.push(Number(token));
-      } else if (node !== null && typeof node === 'object' && Object.hasOwn(node, token)) {
-        node = (node as Record<string, unknown>)[token];
-        keys.push(token);
-      } else break;
-    }
-    const text = typeof node === 'string' && node.startsWith('=') && !node.startsWith('==') ? node.slice(1) : JSON.stringify(node) ?? 'undefined';
-    return { line: source.lineOf(keys) ?? source.lineOf(prefix) ?? 1, text };
-  };
   return {
     message(pointer, reason) {
-      const tokens = pointer === '' ? [] : pointer.slice(1).split('/').map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
-      const { line, text } = locate(step.message, [...at, 'message'], tokens);
-      return new GatewayError('mapping-failed', `mapping ${file} line ${line}: \`${text}\` does not fit ${requestLabel}: ${pointer === '' ? '(root)' : pointer}: ${reason}.`);
+      const rest = `does not fit ${requestLabel}: ${pointer === '' ? '(root)' : pointer}: ${reason}.`;
+      return mappingFault(compiler, step.message, [...at, 'message'], pointerTokens(pointer), rest);
     },
     metadata(key, reason) {
-      const { line, text } = locate(step.metadata, [...at, 'metadata'], [key]);
-      return new GatewayError('mapping-failed', `mapping ${file} line ${line}: \`${text}\` is not a value for metadata "${key}": ${reason}.`);
+      return mappingFault(compiler, step.metadata, [...at, 'metadata'], [key], `is not a value for metadata "${key}": ${reason}.`);
     },
   };
 }

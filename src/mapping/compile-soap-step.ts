@@ -1,25 +1,19 @@
 import { GatewayError, type Violation } from '../errors/gateway-error.js';
 import { closest } from '../pipeline/closest.js';
 import type { SoapFault, SoapHttpRequest } from '../soap/codec/index.js';
-import { compileTemplate, type CompiledTemplate, type Shape } from '../transform/index.js';
+import type { CompiledTemplate } from '../transform/index.js';
 import type { UpstreamReply } from '../upstreams/types.js';
 import { expressionScope, type MappingCompiler } from './mapping-compiler.js';
 import type { MappingStep } from './mapping-schema.js';
 import type { SoapTarget } from './soap-step-target.js';
 import { relaxRequired } from './soap-step-target.js';
-import { stepBuildError, stepCallError } from './step-errors.js';
+import { callStepUpstream, compileStatuses, createStepCompilation, headerValues, mappingFault, replacementResult, stepBase, type StepInput } from './step-common.js';
 import type { CompiledSelfRunningStep, StepCallContext, StepResult, StepScope } from './step-types.js';
-import { locateTemplateNode, pointerTokens } from './template-site.js';
+import { pointerTokens } from './template-site.js';
 
 /** What {@link compileSoapStep} needs besides the step's own declaration. */
-export interface SoapStepInput {
-  readonly name: string;
-  readonly step: MappingStep & { readonly soap: NonNullable<MappingStep['soap']> };
+export interface SoapStepInput extends StepInput<MappingStep & { readonly soap: NonNullable<MappingStep['soap']> }> {
   readonly target: SoapTarget;
-  readonly dependsOn: readonly string[];
-  readonly timeoutMs: number;
-  /** Shapes of the steps it reads (optional ones may be missing). */
-  readonly visible: Readonly<Record<string, Shape>>;
 }
 
 /** Fault codes a `statuses` key may name, per SOAP version (1.1 §4.4.1, 1.2 Part 1 §5.4.6). */
@@ -37,77 +31,61 @@ const RESERVED_HEADERS = new Set(['content-type', 'soapaction', 'content-length'
  * the fault (by wsdl:fault name, detail element, subcode or code), whose replacement body is then the result.
  */
 export function compileSoapStep(input: SoapStepInput, compiler: MappingCompiler): CompiledSelfRunningStep | undefined {
-  const { name, step, visible, target } = input;
+  const { name, step, target } = input;
   const { service, operation } = target;
-  const at = ['steps', name];
-  let failed = false;
-  const attempt = <T>(compile: () => T): T | undefined => {
-    const compiled = compiler.attempt(compile);
-    if (compiled === undefined) failed = true;
-    return compiled;
-  };
+  const c = createStepCompilation(input, compiler);
   const inputLabel = `the input of step "${name}" (${operation.wsdl.name} of SOAP service "${service.name}")`;
-  const message =
-    step.message === undefined ? undefined : attempt(() => compileTemplate(step.message, compiler.context([...at, 'message'], visible, inputLabel), target.input));
+  const message = step.message === undefined ? undefined : c.template(['message'], step.message, inputLabel, target.input);
   for (const key of Object.keys(step.headers ?? {})) {
     if (RESERVED_HEADERS.has(key.toLowerCase())) {
-      failed = true;
-      compiler.issue([...at, 'headers', key], `header "${key}" is set by the gateway from the WSDL binding (SOAP ${service.port.soapVersion}) and cannot be set here`);
+      c.issue(['headers', key], `header "${key}" is set by the gateway from the WSDL binding (SOAP ${service.port.soapVersion}) and cannot be set here`);
     }
   }
-  const headers = step.headers === undefined ? undefined : attempt(() => compileTemplate(step.headers, compiler.context([...at, 'headers'], visible)));
+  const headers = step.headers === undefined ? undefined : c.template(['headers'], step.headers);
 
   // Faults that count as success, each with the result to use: checked against the output, every field optional.
-  const accepted = new Map<string, CompiledTemplate>();
   const version = service.port.soapVersion;
   const faultNames = new Map(operation.wsdl.faults.map((fault) => [fault.name, fault.element?.name.local]));
   const elements = new Set([...faultNames.values()].filter((element): element is string => element !== undefined));
   const known = [...faultNames.keys(), ...elements, ...CODES[version]];
   const replacementTarget = relaxRequired(target.shape);
-  for (const [key, replacement] of Object.entries(step.statuses ?? {})) {
+  const faultKey = (key: string): string | undefined => {
     const dotted = /^([A-Za-z]+)\.[^.]+(?:\.[^.]+)*$/.exec(key);
-    const valid = known.includes(key) || (version === '1.1' && dotted !== null && (CODES['1.1'] as readonly string[]).includes(dotted[1] as string));
-    if (!valid) {
-      failed = true;
-      const guess = /^\d+$/.test(key) ? undefined : closest(key, known);
-      const hint =
-        guess !== undefined
-          ? `did you mean "${guess}"?`
-          : `a soap step lists wsdl:fault names or detail elements of ${operation.wsdl.name} (${[...faultNames.keys(), ...elements].join(', ') || 'none declared'}) or SOAP ${version} fault codes (${CODES[version].join(', ')})`;
-      compiler.issue([...at, 'statuses', key], `"${key}" is not a fault operation ${operation.wsdl.name} can answer; ${hint}`);
-      continue;
-    }
-    const label = `the result of step "${name}" (${operation.wsdl.name}) when it answers ${key}`;
-    const compiled = attempt(() => compileTemplate(replacement.body, compiler.context([...at, 'statuses', key, 'body'], visible, label), replacementTarget));
-    if (compiled !== undefined) accepted.set(key, compiled);
-  }
+    if (known.includes(key) || (version === '1.1' && dotted !== null && (CODES['1.1'] as readonly string[]).includes(dotted[1] as string))) return key;
+    const guess = /^\d+$/.test(key) ? undefined : closest(key, known);
+    const hint =
+      guess !== undefined
+        ? `did you mean "${guess}"?`
+        : `a soap step lists wsdl:fault names or detail elements of ${operation.wsdl.name} (${[...faultNames.keys(), ...elements].join(', ') || 'none declared'}) or SOAP ${version} fault codes (${CODES[version].join(', ')})`;
+    c.issue(['statuses', key], `"${key}" is not a fault operation ${operation.wsdl.name} can answer; ${hint}`);
+    return undefined;
+  };
+  const accepted = compileStatuses(c, step.statuses, faultKey, (key) => ({
+    label: `the result of step "${name}" (${operation.wsdl.name}) when it answers ${key}`,
+    shape: replacementTarget,
+  }));
   // A wsdl:fault name also stands for its detail element: a SOAP 1.1 fault carries only the element.
   for (const [faultName, element] of faultNames) {
     const replacement = accepted.get(faultName);
     if (replacement !== undefined && element !== undefined && !accepted.has(element)) accepted.set(element, replacement);
   }
-  if (failed) return undefined;
+  if (c.failed) return undefined;
 
-  const { file, source } = compiler;
   const label = `step "${name}" (SOAP service "${service.name}", ${operation.wsdl.name})`;
   /** The codec refused the built input (a facet, a missing required field): a fault of the mapping, at its line. */
   const messageFault = (error: GatewayError): GatewayError => {
     const violations = (error.violations ?? []).map((violation): Violation => ({ location: violation.location.replace(/^\/body(?=\/|$)/, ''), message: violation.message }));
     const first = violations[0];
-    const site = locateTemplateNode(source, step.message, [...at, 'message'], pointerTokens(first?.location ?? ''));
     const where = first === undefined ? '' : ` at ${first.location === '' ? '/' : first.location}: ${first.message}`;
     const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : '';
-    return new GatewayError('mapping-failed', `mapping ${file} line ${site.line}: \`${site.text}\` does not fit ${inputLabel}${where}${more}.`, { violations, cause: error });
+    return mappingFault(compiler, step.message, [...c.at, 'message'], pointerTokens(first?.location ?? ''), `does not fit ${inputLabel}${where}${more}.`, { violations, cause: error });
   };
   const { upstream, path } = service;
   const maxResponseBytes = service.config.limits.maxResponseBytes;
 
   const compiled: CompiledSelfRunningStep = {
     protocol: 'soap',
-    name,
-    dependsOn: input.dependsOn,
-    required: step.required,
-    timeoutMs: input.timeoutMs,
+    ...stepBase(input),
     upstream,
     start(stepScope: StepScope, call: StepCallContext): Promise<StepResult> {
       const scope = expressionScope(stepScope);
@@ -117,30 +95,10 @@ export function compileSoapStep(input: SoapStepInput, compiler: MappingCompiler)
       } catch (error) {
         throw GatewayError.is(error) && error.code === 'soap-request-invalid' ? messageFault(error) : error;
       }
-      const outHeaders: Record<string, string> = {};
-      for (const [header, value] of Object.entries((headers?.evaluate(scope) ?? {}) as Record<string, unknown>)) {
-        if (value !== undefined && value !== null) outHeaders[header.toLowerCase()] = String(value);
-      }
+      const outHeaders = headerValues(headers?.evaluate(scope));
       Object.assign(outHeaders, request.headers);
-      return upstream
-        .call({
-          method: 'POST',
-          path,
-          headers: outHeaders,
-          body: Buffer.from(request.body, 'utf8'),
-          timeoutMs: call.timeoutMs,
-          signal: call.signal,
-          maxResponseBytes,
-          requestId: call.requestId,
-          requestIdHeader: call.requestIdHeader,
-        })
-        .then(
-          (reply) => settle(reply, stepScope),
-          (error: unknown) => {
-            // The executor words timeouts itself; anything else is named after the step here.
-            throw GatewayError.is(error) && error.code === 'upstream-timeout' ? error : stepCallError(compiled, error);
-          },
-        );
+      const exchange = { method: 'POST', path, headers: outHeaders, body: Buffer.from(request.body, 'utf8'), maxResponseBytes };
+      return callStepUpstream(compiled, upstream, exchange, call).then((reply) => settle(reply, stepScope));
     },
   };
 
@@ -152,13 +110,7 @@ export function compileSoapStep(input: SoapStepInput, compiler: MappingCompiler)
       throw new GatewayError(outcome.error.code, `${label}: ${lowerFirst(outcome.error.detail)}`, { status: outcome.error.status, ...extensionsOf(outcome.error), cause: outcome.error });
     }
     const replacement = acceptedFor(outcome.fault, accepted);
-    if (replacement !== undefined) {
-      try {
-        return { status: outcome.error.status, headers: reply.headers, body: replacement.evaluate(expressionScope(stepScope)) };
-      } catch (error) {
-        throw stepBuildError(compiled, error);
-      }
-    }
+    if (replacement !== undefined) return replacementResult(compiled, replacement, outcome.error.status, reply.headers, expressionScope(stepScope));
     const { fault } = outcome;
     const code = [fault.code, ...fault.subcodes].join(fault.version === '1.1' ? '.' : '/');
     throw new GatewayError('soap-fault', `${label} answered with a fault (${code})${fault.reason === '' ? '' : `: ${truncate(fault.reason)}`}`, {

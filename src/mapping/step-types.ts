@@ -1,4 +1,5 @@
 import type { GatewayError } from '../errors/gateway-error.js';
+import type { Canceller } from '../upstreams/canceller.js';
 import type { HttpUpstream } from '../upstreams/types.js';
 
 /**
@@ -82,7 +83,15 @@ export interface CompiledHttpStep extends StepBase {
 
 /** Per-call inputs the executor hands a self-running step (gRPC, SOAP, plain XML). */
 export interface StepCallContext {
-  /** Aborted when the step times out, a required sibling fails or the client goes away. */
+  /**
+   * Cancelled when the step times out, a required sibling fails or the client goes away. Give it to
+   * `HttpUpstream.call` (or a unary gRPC call) rather than `signal`: it costs no AbortController and no listener.
+   */
+  readonly canceller: Canceller;
+  /**
+   * The same, as an AbortSignal for APIs that take nothing else; made on first read (see Canceller.signal). It may
+   * be an accessor: read it from the context, never from a spread copy of it.
+   */
   readonly signal: AbortSignal;
   /**
    * The step's budget: its timeout, or less when the request's deadline is nearer. A gRPC step sends it as the
@@ -130,6 +139,8 @@ export const DEFAULT_STEP_MAX_RESPONSE_BYTES = 1_048_576;
 export interface RunStepsOptions {
   /** The client request's signal: aborting it (client gone) cancels every running step. */
   readonly signal?: AbortSignal | undefined;
+  /** The same as `signal`, without an AbortController and its listener per request: what the stages pass. */
+  readonly canceller?: Canceller | undefined;
   readonly requestId: string;
   readonly requestIdHeader: string;
   /**

@@ -152,13 +152,13 @@ function readElement(element: XmlElement, plan: XmlReadPlan, pointer: string): J
   if (children.length === 0 && fields === undefined && !plan.object) return readText(element.text, plan, pointer);
   fields ??= {};
   const repeated = repeatedNames(children);
-  const counts = new Map<string, number>();
   for (const child of children) {
     const name = child.local;
     const childPlan = plan.children.get(name) ?? NO_PLAN;
     if (plan.arrays.has(name) || repeated?.has(name) === true) {
-      const index = counts.get(name) ?? 0;
-      counts.set(name, index + 1);
+      // The item's index is the length of its array so far: no counter map per element.
+      const items = Object.hasOwn(fields, name) ? fields[name] : undefined;
+      const index = Array.isArray(items) ? items.length : 0;
       pushField(fields, name, readElement(child, childPlan, `${pointer}/${escapeToken(name)}/${index}`));
     } else {
       setDocumentField(fields, name, readElement(child, childPlan, `${pointer}/${escapeToken(name)}`));

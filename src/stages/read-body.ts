@@ -4,6 +4,7 @@ import { isJsonMediaType } from '../openapi/parameters.js';
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import type { RouteDefinition } from '../pipeline/compiled-route.js';
 import type { ClientRequestLike } from '../upstreams/types.js';
+import { closeAfterAnswer, readBodyUpTo } from './request-body.js';
 
 /**
  * Methods whose bodies node:http sends unframed when no Content-Length is set (it does not chunk them by default),
@@ -46,15 +47,15 @@ export function createReadBodyStage(route: RouteDefinition): Stage | null {
     const declared = declaredLength(req);
     const limit = mustRead ? maxBytes : maxStreamed;
     if (declared !== undefined && declared > limit) {
-      drainAndClose(ctx);
+      closeAfterAnswer(ctx);
       throw new GatewayError('payload-too-large', `The body is ${declared} bytes; the limit for this route is ${limit} bytes.`);
     }
     if (!mustRead) {
       return next(ctx);
     }
-    const body = await readAll(req, limit);
+    const body = await readBodyUpTo(req, limit);
     if (body === null) {
-      drainAndClose(ctx);
+      closeAfterAnswer(ctx);
       throw new GatewayError('payload-too-large', `The body exceeds the limit for this route of ${limit} bytes.`);
     }
     ctx.body = body;
@@ -96,42 +97,6 @@ function accepts(accepted: readonly string[], mediaType: string | undefined): bo
   return false;
 }
 
-/** Reads the whole body, or returns null as soon as it passes `limit` (the rest is not buffered). */
-function readAll(req: ClientRequestLike, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error): void => {
-      cleanup();
-      reject(new GatewayError('bad-request', 'The request body could not be read.', { cause: error }));
-    };
-    const onAborted = (): void => onError(new Error('client aborted'));
-    const cleanup = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onAborted);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onAborted);
-  });
-}
-
 function parseJsonBody(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8'));
@@ -139,15 +104,5 @@ function parseJsonBody(body: Buffer): unknown {
     // V8's message names the position ("Unexpected token } in JSON at position 12"), which helps the client.
     const reason = error instanceof Error ? error.message : 'not JSON';
     throw new GatewayError('malformed-json', `The body is not valid JSON: ${reason}.`);
-  }
-}
-
-/**
- * After refusing a body we do not read the rest of it: on HTTP/1.1 the connection must close after the response,
- * or the unread bytes would be parsed as the next request.
- */
-function drainAndClose(ctx: RequestContext): void {
-  if ((ctx.req as Http2ServerRequest).stream === undefined && !ctx.res.headersSent) {
-    ctx.res.setHeader('connection', 'close');
   }
 }

@@ -5,6 +5,7 @@ import { runSteps } from '../mapping/executor.js';
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import type { RouteDefinition } from '../pipeline/compiled-route.js';
 import { TransformRuntimeError, type Scope } from '../transform/index.js';
+import { Canceller } from '../upstreams/canceller.js';
 
 /** Counts runtime mapping faults by mapping file; the metrics endpoint (a later issue) reads it. */
 export const mappingFaults = new Map<string, number>();
@@ -30,12 +31,13 @@ export function createRunMappingStage(route: RouteDefinition, mapping: CompiledM
       profile: ctx.profile,
       steps: {},
     };
-    const abort = new AbortController();
-    const onClose = (): void => abort.abort(new Error('client closed the connection'));
+    // A Canceller rather than an AbortController: no EventTarget listener per request (see canceller.ts).
+    const canceller = new Canceller();
+    const onClose = (): void => canceller.cancel(new Error('client closed the connection'));
     ctx.res.once('close', onClose);
     try {
       const outcome = await runSteps(plan, scope, {
-        signal: abort.signal,
+        canceller,
         requestId: ctx.requestId,
         requestIdHeader,
         deadlineMs: routeTimeoutMs === undefined ? undefined : ctx.startedAt + routeTimeoutMs,

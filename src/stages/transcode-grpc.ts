@@ -1,11 +1,11 @@
 import type protobuf from 'protobufjs';
 import { SSE_HEARTBEAT_DEFAULT_MS, STREAM_IDLE_TIMEOUT_DEFAULT_MS } from '../config/schema.js';
 import type { HttpBinding } from '../grpc/http-rules/extract-http-rules.js';
-import { CallCanceller } from '../grpc/client/index.js';
 import type { JsonCodec } from '../grpc/json/index.js';
 import { callDeadline, requestMetadata, type MetadataRules } from '../grpc/metadata-rules.js';
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import type { RouteDefinition } from '../pipeline/compiled-route.js';
+import { Canceller } from '../upstreams/canceller.js';
 import type { GrpcUpstream } from '../upstreams/grpc/grpc-upstream.js';
 import { readRawBody } from './grpc/http-body.js';
 import { writeMessageResponse } from './grpc/message-response.js';
@@ -117,7 +117,7 @@ export function createTranscodeGrpcStage(route: RouteDefinition, grpc: GrpcRoute
     }
 
     // 2. One unary call; the client going away cancels it.
-    const canceller = new CallCanceller();
+    const canceller = new Canceller();
     const onClose = (): void => canceller.cancel();
     ctx.res.on('close', onClose);
     const result = await upstream.unary({ path: grpcPath, requestBytes, metadata, deadlineMs, canceller });

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import type { RouteDefinition } from '../pipeline/compiled-route.js';
 import type { CompiledSoapOperation } from '../soap/codec/index.js';
+import { Canceller } from '../upstreams/canceller.js';
 import type { HttpUpstream } from '../upstreams/types.js';
 
 /** What a route published from a WSDL operation needs, resolved at load. */
@@ -37,8 +38,9 @@ export function createTranscodeSoapStage(route: RouteDefinition, soap: SoapRoute
     const request = operation.writeRequest({ body: ctx.json === undefined ? {} : ctx.json });
     // 2. One buffered exchange, bounded by what is left of the route's budget.
     const elapsed = performance.now() - ctx.startedAt;
-    const abort = new AbortController();
-    const onClose = (): void => abort.abort(new Error('client closed the connection'));
+    // A Canceller rather than an AbortController: no EventTarget listener per request (see canceller.ts).
+    const canceller = new Canceller();
+    const onClose = (): void => canceller.cancel(new Error('client closed the connection'));
     ctx.res.once('close', onClose);
     let reply;
     try {
@@ -48,7 +50,7 @@ export function createTranscodeSoapStage(route: RouteDefinition, soap: SoapRoute
         headers: request.headers,
         body: Buffer.from(request.body, 'utf8'),
         timeoutMs: Math.max(1, Math.floor(timeoutMs - elapsed)),
-        signal: abort.signal,
+        canceller,
         maxResponseBytes,
         requestId: ctx.requestId,
         requestIdHeader,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { Canceller } from './canceller.js';
 
 export type ClientRequestLike = IncomingMessage | Http2ServerRequest;
 export type ClientResponseLike = ServerResponse | Http2ServerResponse;
@@ -57,6 +58,11 @@ export interface UpstreamCall {
   readonly timeoutMs: number;
   /** Aborting it cancels the exchange (HTTP/1.1: the connection is dropped; HTTP/2: RST_STREAM CANCEL). */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * The same as `signal` without an EventTarget listener per call, for the request path: the call attaches itself
+   * while it runs. Cancelling it rejects with `upstream-unavailable`, its reason as the `cause`.
+   */
+  readonly canceller?: Canceller | undefined;
   /** A larger response (by Content-Length or by the bytes received) fails with `upstream-bad-response`. */
   readonly maxResponseBytes: number;
   readonly requestId: string;

@@ -96,6 +96,8 @@ const PARSER_OPTIONS: X2jOptions = {
 };
 
 const parser = new XMLParser(PARSER_OPTIONS);
+/** Reused: `decode` without `{ stream: true }` keeps no state between calls (and strips a BOM, as a new one would). */
+const UTF8_DECODER = new TextDecoder('utf-8');
 
 /** fast-xml-parser's preserve-order node: `{ tagName: children, ':@'?: attributes }` or `{ '#text': text }`. */
 type FxpNode = Record<string, unknown>;
@@ -122,7 +124,7 @@ export function parseXml(input: string | Uint8Array, limits: XmlLimits = DEFAULT
     xml = input;
   } else {
     if (input.byteLength > limits.maxBytes) throw new XmlLimitError('bytes', limits.maxBytes);
-    xml = new TextDecoder('utf-8').decode(input);
+    xml = UTF8_DECODER.decode(input);
   }
   prescanXml(xml, limits);
   let nodes: FxpNode[];

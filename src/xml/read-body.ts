@@ -34,6 +34,11 @@ export async function readBoundedBody(source: AsyncIterable<Uint8Array | string>
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
 }
 
+/**
+ * The decoder of nearly every response, made once: constructing one resolves its label and opens a converter, and
+ * `decode` without `{ stream: true }` keeps no state from one call to the next.
+ */
+const UTF8_DECODER = new TextDecoder('utf-8');
 const CHARSET_PARAM = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 const XML_DECLARATION_ENCODING = /^<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/;
 
@@ -51,6 +56,8 @@ export function decodeXmlBytes(bytes: Uint8Array, contentType: string | undefine
       label = XML_DECLARATION_ENCODING.exec(head.charCodeAt(0) === 0xef ? head.slice(3) : head)?.[1] ?? 'utf-8';
     }
   }
+  const lower = label.toLowerCase();
+  if (lower === 'utf-8' || lower === 'utf8') return UTF8_DECODER.decode(bytes);
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(label);

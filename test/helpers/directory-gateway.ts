@@ -1,8 +1,7 @@
-import { buildGateway, type Gateway } from '../../src/app.js';
-import { validateConfigData } from '../../src/config/load-config.js';
+import type { Gateway } from '../../src/app.js';
+import type { PersonObject } from '../../src/demo/directory-data.js';
 import { startDirectoryService, type DirectoryService } from '../../src/demo/grpc-directory-service.js';
-import { createLogging } from '../../src/observability/logger.js';
-import { ROOT } from './gateway-harness.js';
+import { grpcUpstream, http1AndH2c, startGateway } from './start-gateway.js';
 
 /** The gateway publishing the demo directory (HTTP/1.1 and h2c listeners on port 0) in front of a real grpc-js directory. */
 export interface DirectoryGateway {
@@ -15,31 +14,26 @@ export interface DirectoryGateway {
   close(): Promise<void>;
 }
 
-/** Starts both; `overrides` is merged over the config data (per top-level key). */
-export async function startDirectoryGateway(overrides: Record<string, unknown> = {}): Promise<DirectoryGateway> {
+/**
+ * Starts both; `overrides` is merged over the config data (per top-level key). Given as a function it sees the
+ * directory, e.g. to list its upstream beside others.
+ */
+export async function startDirectoryGateway(
+  overrides: Record<string, unknown> | ((directory: DirectoryService) => Record<string, unknown>) = {},
+): Promise<DirectoryGateway> {
   const directory = await startDirectoryService({ host: '127.0.0.1', port: 0 });
-  const config = validateConfigData(
-    {
-      listeners: [
-        { name: 'plain', protocol: 'http1', port: 0 },
-        { name: 'h2c', protocol: 'h2c', port: 0 },
-      ],
-      upstreams: {
-        directory: { protocol: 'grpc', targets: [directory.url], timeouts: { connectMs: 500, requestMs: 5000 } },
-      },
-      protos: { files: ['proto/demo/directory/v1/directory.proto'] },
-      grpc: { services: { 'demo.directory.v1.Directory': { upstream: 'directory' } } },
-      ...overrides,
-    },
-    { file: 'test-gateway.yaml', baseDir: ROOT, env: {} },
-  );
-  const gateway = buildGateway(config, createLogging('silent', false));
-  const listeners = await gateway.listen();
+  const { gateway, http1, h2c } = await startGateway({
+    listeners: http1AndH2c(),
+    upstreams: { directory: grpcUpstream(directory.url, 5000) },
+    protos: { files: ['proto/demo/directory/v1/directory.proto'] },
+    grpc: { services: { 'demo.directory.v1.Directory': { upstream: 'directory' } } },
+    ...(typeof overrides === 'function' ? overrides(directory) : overrides),
+  });
   return {
     gateway,
     directory,
-    http1: `http://127.0.0.1:${listeners[0]?.port}`,
-    h2c: `http://127.0.0.1:${listeners[1]?.port}`,
+    http1,
+    h2c,
     async close() {
       await gateway.close(500);
       await directory.close();
@@ -53,3 +47,31 @@ export async function eventually(test: () => boolean, timeoutMs = 2_000): Promis
   while (!test() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   return test();
 }
+
+/** A demo person in the proto3 JSON mapping, keys in field order (as the gateway writes them). */
+export function personJson(person: PersonObject): string {
+  const joinedAt = new Date(Number(person.joined_at.seconds) * 1000).toISOString().replace('.000Z', 'Z');
+  return JSON.stringify({
+    id: person.id,
+    displayName: person.display_name,
+    email: person.email,
+    level: person.level,
+    teams: person.teams,
+    employeeNumber: person.employee_number,
+    joinedAt,
+  });
+}
+
+/**
+ * Person 42 of the demo directory as the gateway answers it, written out rather than derived from the data: int64
+ * above 2^53 as an exact string, the enum by name, the Timestamp in RFC 3339.
+ */
+export const ADA = {
+  id: '42',
+  displayName: 'Ada Lovelace',
+  email: 'ada@example.com',
+  level: 'SENIOR',
+  teams: ['ops', 'dev'],
+  employeeNumber: '9007199254740993',
+  joinedAt: '2020-01-02T03:04:05Z',
+};

@@ -11,6 +11,7 @@ import {
   planSteps,
   runSteps,
   StepPlanError,
+  type CompiledHttpStep,
   type CompiledStep,
   type RunStepsOptions,
   type StepRequest,
@@ -46,7 +47,7 @@ interface StepInit {
   readonly required?: boolean;
   readonly timeoutMs?: number;
   readonly acceptStatus?: (status: number) => boolean;
-  readonly resultBody?: CompiledStep['resultBody'];
+  readonly resultBody?: CompiledHttpStep['resultBody'];
 }
 
 function step(name: string, target: HttpUpstream, call: string | ((scope: StepScope) => StepRequest), init: StepInit = {}): CompiledStep {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PEOPLE, type PersonObject } from '../../src/demo/directory-data.js';
 import { json, request1 } from '../helpers/clients.js';
-import { eventually, startDirectoryGateway, type DirectoryGateway } from '../helpers/directory-gateway.js';
+import { eventually, personJson, startDirectoryGateway, type DirectoryGateway } from '../helpers/directory-gateway.js';
 import { liveRequest1, liveRequest2, type LiveExchange } from '../helpers/live-exchange.js';
 
 let env: DirectoryGateway;
@@ -14,20 +14,8 @@ afterAll(async () => {
   await env.close();
 });
 
-/** A demo person in the proto3 JSON mapping, keys in field order (as the gateway writes them). */
-function personJson(id: string): string {
-  const person = PEOPLE[Number(id) - 1] as PersonObject;
-  const joinedAt = new Date(Number(person.joined_at.seconds) * 1000).toISOString().replace('.000Z', 'Z');
-  return JSON.stringify({
-    id: person.id,
-    displayName: person.display_name,
-    email: person.email,
-    level: person.level,
-    teams: person.teams,
-    employeeNumber: person.employee_number,
-    joinedAt,
-  });
-}
+/** A demo person by id, in the proto3 JSON mapping. */
+const personById = (id: string): string => personJson(PEOPLE[Number(id) - 1] as PersonObject);
 
 const NDJSON = { 'content-type': 'application/x-ndjson' };
 const ask = (id: string): string => `${JSON.stringify({ id })}\n`;
@@ -37,7 +25,7 @@ async function converse(exchange: LiveExchange, ids: readonly string[], framing:
   let expected = '';
   for (const id of ids) {
     exchange.write(ask(id));
-    expected += framing(personJson(id));
+    expected += framing(personById(id));
     const want = expected;
     await exchange.waitForBody((body) => body === want);
   }
@@ -54,7 +42,7 @@ describe('bidi streaming: POST /v1/people:lookup', () => {
     exchange.end();
     const settled = await exchange.done;
     expect(settled.complete).toBe(true);
-    expect(settled.body.toString()).toBe(['42', '7', '13'].map((id) => `${personJson(id)}\n`).join(''));
+    expect(settled.body.toString()).toBe(['42', '7', '13'].map((id) => `${personById(id)}\n`).join(''));
   });
 
   it('NDJSON over h2c, interleaved the same way', async () => {
@@ -63,7 +51,7 @@ describe('bidi streaming: POST /v1/people:lookup', () => {
     exchange.end();
     const settled = await exchange.done;
     expect([settled.status, settled.complete]).toEqual([200, true]);
-    expect(settled.body.toString()).toBe(`${personJson('1')}\n${personJson('2')}\n`);
+    expect(settled.body.toString()).toBe(`${personById('1')}\n${personById('2')}\n`);
   });
 
   it('SSE with a mid-stream upstream error: the error is an `error` event and the stream ends cleanly', async () => {
@@ -74,7 +62,7 @@ describe('bidi streaming: POST /v1/people:lookup', () => {
     expect(settled.headers['content-type']).toBe('text/event-stream');
     expect(settled.complete).toBe(true);
     const error = { type: 'urn:protogate:problem:upstream-grpc-status', status: 404, grpcCode: 'NOT_FOUND', grpcMessage: 'person "77" not found' };
-    expect(settled.body.toString()).toBe(`data: ${personJson('42')}\n\nevent: error\ndata: ${JSON.stringify(error)}\n\n`);
+    expect(settled.body.toString()).toBe(`data: ${personById('42')}\n\nevent: error\ndata: ${JSON.stringify(error)}\n\n`);
   });
 
   it('NDJSON with a mid-stream upstream error over h2c: an error line, then the end', async () => {
@@ -84,7 +72,7 @@ describe('bidi streaming: POST /v1/people:lookup', () => {
     const settled = await exchange.done;
     expect(settled.complete).toBe(true);
     const error = { type: 'urn:protogate:problem:upstream-grpc-status', status: 400, grpcCode: 'INVALID_ARGUMENT', grpcMessage: 'invalid person id "0"' };
-    expect(settled.body.toString()).toBe(`${personJson('42')}\n${JSON.stringify({ error })}\n`);
+    expect(settled.body.toString()).toBe(`${personById('42')}\n${JSON.stringify({ error })}\n`);
   });
 
   it('an upstream error before the first message is a problem with its real status', async () => {
@@ -110,7 +98,7 @@ describe('bidi streaming: POST /v1/people:lookup', () => {
     const settled = await exchange.done;
     expect(settled.complete).toBe(true);
     const lines = settled.body.toString().split('\n');
-    expect(lines[0]).toBe(personJson('42'));
+    expect(lines[0]).toBe(personById('42'));
     expect(JSON.parse(lines[1] ?? '')).toEqual({
       error: {
         type: 'urn:protogate:problem:validation-failed',

@@ -3,32 +3,27 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway, type Gateway } from '../../src/app.js';
-import { validateConfigData } from '../../src/config/load-config.js';
+import type { Gateway } from '../../src/app.js';
 import { startDirectoryService } from '../../src/demo/grpc-directory-service.js';
-import { createLogging } from '../../src/observability/logger.js';
 import { request1, type SimpleResponse } from '../helpers/clients.js';
 import { ROOT } from '../helpers/gateway-harness.js';
 import { PATHS_PROTO, PATHS_SERVICE, startPathsService } from '../helpers/paths-service.js';
+import { grpcUpstream, startGateway } from '../helpers/start-gateway.js';
 
 interface Running {
   readonly gateway: Gateway;
   readonly base: string;
 }
 
-async function startGateway(upstream: string, service: string, protos: Record<string, unknown>): Promise<Running> {
-  const config = validateConfigData(
-    {
-      listeners: [{ name: 'plain', protocol: 'http1', port: 0 }],
-      upstreams: { backend: { protocol: 'grpc', targets: [upstream], timeouts: { connectMs: 500, requestMs: 2000 } } },
-      protos: { includeDirs: ['test/fixtures/proto'], ...protos },
-      grpc: { services: { [service]: { upstream: 'backend' } }, responseMetadata: ['x-method'] },
-    },
-    { file: 'test-gateway.yaml', baseDir: ROOT, env: {} },
-  );
-  const gateway = buildGateway(config, createLogging('silent', false));
-  const listeners = await gateway.listen();
-  return { gateway, base: `http://127.0.0.1:${listeners[0]?.port}` };
+/** A gateway publishing `service` of `upstream` from `protos` (sources or a descriptor set). */
+async function startServing(upstream: string, service: string, protos: Record<string, unknown>): Promise<Running> {
+  const { gateway, http1 } = await startGateway({
+    listeners: [{ name: 'plain', protocol: 'http1', port: 0 }],
+    upstreams: { backend: grpcUpstream(upstream, 2000) },
+    protos: { includeDirs: ['test/fixtures/proto'], ...protos },
+    grpc: { services: { [service]: { upstream: 'backend' } }, responseMetadata: ['x-method'] },
+  });
+  return { gateway, base: http1 };
 }
 
 /** What a client sees of a response, without what differs per request (request id, date). */
@@ -62,8 +57,8 @@ describe('a descriptor set instead of .proto sources', () => {
 
   beforeAll(async () => {
     backend = await startPathsService();
-    sources = await startGateway(backend.url, PATHS_SERVICE, { files: [PATHS_PROTO] });
-    set = await startGateway(backend.url, PATHS_SERVICE, { descriptorSets: ['test/fixtures/proto/descriptor-sets/paths.binpb'] });
+    sources = await startServing(backend.url, PATHS_SERVICE, { files: [PATHS_PROTO] });
+    set = await startServing(backend.url, PATHS_SERVICE, { descriptorSets: ['test/fixtures/proto/descriptor-sets/paths.binpb'] });
   });
 
   afterAll(async () => {
@@ -122,8 +117,8 @@ describe.skipIf(protoc === undefined)('the demo directory from a descriptor set 
     const googleProtoFiles = path.join(ROOT, 'node_modules/google-proto-files');
     execFileSync(protoc ?? 'protoc', ['--include_imports', '--include_source_info', '-I', path.join(ROOT, 'proto'), '-I', googleProtoFiles, '-o', setFile, 'demo/directory/v1/directory.proto']);
     directory = await startDirectoryService({ host: '127.0.0.1', port: 0 });
-    sources = await startGateway(directory.url, 'demo.directory.v1.Directory', { files: ['proto/demo/directory/v1/directory.proto'], includeDirs: ['proto'] });
-    set = await startGateway(directory.url, 'demo.directory.v1.Directory', { descriptorSets: [setFile] });
+    sources = await startServing(directory.url, 'demo.directory.v1.Directory', { files: ['proto/demo/directory/v1/directory.proto'], includeDirs: ['proto'] });
+    set = await startServing(directory.url, 'demo.directory.v1.Directory', { descriptorSets: [setFile] });
   });
 
   afterAll(async () => {

@@ -4,19 +4,18 @@ import http2 from 'node:http2';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway, type Gateway } from '../../src/app.js';
-import { validateConfigData } from '../../src/config/load-config.js';
+import type { Gateway } from '../../src/app.js';
 import { PEOPLE, type PersonObject } from '../../src/demo/directory-data.js';
 import { avatarSvg, csvRow, EXPORT_CONTENT_TYPE } from '../../src/demo/grpc-directory-streams.js';
 import { serviceDefinition, type PlainMessage } from '../../src/demo/grpc-demo-codec.js';
 import { extractHttpRules } from '../../src/grpc/http-rules/extract-http-rules.js';
 import { generateOpenApi } from '../../src/grpc/openapi/index.js';
 import { loadProtos } from '../../src/grpc/protos/load-protos.js';
-import { createLogging } from '../../src/observability/logger.js';
 import { json, request1, request2 } from '../helpers/clients.js';
 import { startDirectoryGateway, type DirectoryGateway } from '../helpers/directory-gateway.js';
 import { ROOT } from '../helpers/gateway-harness.js';
 import { liveRequest1, liveRequest2, type Settled } from '../helpers/live-exchange.js';
+import { grpcUpstream, http1AndH2c, startGateway } from '../helpers/start-gateway.js';
 
 const BLOBS_PROTO = 'test/fixtures/proto/httpbody/blobs.proto';
 
@@ -65,23 +64,13 @@ let blobs2: string;
 beforeAll(async () => {
   demo = await startDirectoryGateway();
   blobs = await startBlobs();
-  const config = validateConfigData(
-    {
-      listeners: [
-        { name: 'plain', protocol: 'http1', port: 0 },
-        { name: 'h2c', protocol: 'h2c', port: 0 },
-      ],
-      upstreams: { blobs: { protocol: 'grpc', targets: [blobs.url], timeouts: { connectMs: 500, requestMs: 5000 } } },
-      protos: { files: [BLOBS_PROTO] },
-      grpc: { services: { 'protogate.test.blobs.v1.Blobs': { upstream: 'blobs' } } },
-      routes: { 'protogate.test.blobs.v1.Blobs.Echo': { maxBodyBytes: 4096 } },
-    },
-    { file: 'test-gateway.yaml', baseDir: ROOT, env: {} },
-  );
-  blobsGateway = buildGateway(config, createLogging('silent', false));
-  const listeners = await blobsGateway.listen();
-  blobs1 = `http://127.0.0.1:${listeners[0]?.port}`;
-  blobs2 = `http://127.0.0.1:${listeners[1]?.port}`;
+  ({ gateway: blobsGateway, http1: blobs1, h2c: blobs2 } = await startGateway({
+    listeners: http1AndH2c(),
+    upstreams: { blobs: grpcUpstream(blobs.url, 5000) },
+    protos: { files: [BLOBS_PROTO] },
+    grpc: { services: { 'protogate.test.blobs.v1.Blobs': { upstream: 'blobs' } } },
+    routes: { 'protogate.test.blobs.v1.Blobs.Echo': { maxBodyBytes: 4096 } },
+  }));
 });
 
 afterAll(async () => {

@@ -1,14 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway, type Gateway } from '../../src/app.js';
+import type { Gateway } from '../../src/app.js';
 import { validateConfigData } from '../../src/config/load-config.js';
 import { startDirectoryService } from '../../src/demo/grpc-directory-service.js';
 import {
   callDeadline, compileMetadataRules, parseGrpcTimeout, requestMetadata, responseMetadataHeaders, type MetadataConfig,
 } from '../../src/grpc/metadata-rules.js';
-import { createLogging } from '../../src/observability/logger.js';
 import { json, request1, request2 } from '../helpers/clients.js';
 import { ROOT } from '../helpers/gateway-harness.js';
+import { grpcUpstream, http1AndH2c, startGateway } from '../helpers/start-gateway.js';
 
 let directory: Awaited<ReturnType<typeof startDirectoryService>>;
 /** Forwards x-delay-ms and x-tenant, returns x-request-id; route timeout 150 ms. */
@@ -18,21 +18,16 @@ let defaults: { gateway: Gateway; base: string; h2c: string };
 
 function gatewayConfig(requestMs: number, grpc: Record<string, unknown>): Record<string, unknown> {
   return {
-    listeners: [
-      { name: 'plain', protocol: 'http1', port: 0 },
-      { name: 'h2c', protocol: 'h2c', port: 0 },
-    ],
-    upstreams: { directory: { protocol: 'grpc', targets: [directory.url], timeouts: { connectMs: 500, requestMs } } },
+    listeners: http1AndH2c(),
+    upstreams: { directory: grpcUpstream(directory.url, requestMs) },
     protos: { files: ['proto/demo/directory/v1/directory.proto'] },
     grpc: { services: { 'demo.directory.v1.Directory': { upstream: 'directory' } }, ...grpc },
   };
 }
 
 async function start(requestMs: number, grpc: Record<string, unknown>): Promise<{ gateway: Gateway; base: string; h2c: string }> {
-  const config = validateConfigData(gatewayConfig(requestMs, grpc), { file: 'test-gateway.yaml', baseDir: ROOT, env: {} });
-  const gateway = buildGateway(config, createLogging('silent', false));
-  const listeners = await gateway.listen();
-  return { gateway, base: `http://127.0.0.1:${listeners[0]?.port}`, h2c: `http://127.0.0.1:${listeners[1]?.port}` };
+  const { gateway, http1, h2c } = await startGateway(gatewayConfig(requestMs, grpc));
+  return { gateway, base: http1, h2c };
 }
 
 beforeAll(async () => {

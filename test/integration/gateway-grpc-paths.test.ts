@@ -6,6 +6,7 @@ import { createLogging } from '../../src/observability/logger.js';
 import { json, request1, request2 } from '../helpers/clients.js';
 import { ROOT } from '../helpers/gateway-harness.js';
 import { PATHS_PROTO, PATHS_SERVICE, startPathsService, type PathsService } from '../helpers/paths-service.js';
+import { grpcUpstream, http1AndH2c, startGateway } from '../helpers/start-gateway.js';
 
 let gateway: Gateway;
 let base: string;
@@ -14,11 +15,8 @@ let paths: PathsService;
 
 function configData(services: Record<string, { upstream: string }>): Record<string, unknown> {
   return {
-    listeners: [
-      { name: 'plain', protocol: 'http1', port: 0 },
-      { name: 'h2c', protocol: 'h2c', port: 0 },
-    ],
-    upstreams: { paths: { protocol: 'grpc', targets: [paths.url], timeouts: { connectMs: 500, requestMs: 2000 } } },
+    listeners: http1AndH2c(),
+    upstreams: { paths: grpcUpstream(paths.url, 2000) },
     protos: { files: [PATHS_PROTO], includeDirs: ['test/fixtures/proto'] },
     grpc: { services, responseMetadata: ['x-method'] },
   };
@@ -26,11 +24,7 @@ function configData(services: Record<string, { upstream: string }>): Record<stri
 
 beforeAll(async () => {
   paths = await startPathsService();
-  const config = validateConfigData(configData({ [PATHS_SERVICE]: { upstream: 'paths' } }), { file: 'test-gateway.yaml', baseDir: ROOT, env: {} });
-  gateway = buildGateway(config, createLogging('silent', false));
-  const listeners = await gateway.listen();
-  base = `http://127.0.0.1:${listeners[0]?.port}`;
-  h2c = `http://127.0.0.1:${listeners[1]?.port}`;
+  ({ gateway, http1: base, h2c } = await startGateway(configData({ [PATHS_SERVICE]: { upstream: 'paths' } })));
 });
 
 afterAll(async () => {

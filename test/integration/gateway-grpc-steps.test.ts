@@ -1,17 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway, type Gateway } from '../../src/app.js';
-import { validateConfigData } from '../../src/config/load-config.js';
+import type { Gateway } from '../../src/app.js';
 import { PEOPLE } from '../../src/demo/directory-data.js';
 import { startDirectoryService, type DirectoryService } from '../../src/demo/grpc-directory-service.js';
 import type { DemoService } from '../../src/demo/demo-http.js';
 import { demoUser, startUsersService } from '../../src/demo/users-service.js';
-import { createLogging } from '../../src/observability/logger.js';
 import { json, request1 } from '../helpers/clients.js';
-import { ROOT } from '../helpers/gateway-harness.js';
+import { ADA } from '../helpers/directory-gateway.js';
+import { grpcUpstream, startGateway, writeRouteFiles } from '../helpers/start-gateway.js';
 
 /**
  * Mapping steps that call gRPC methods, through the gateway against the real demo directory (a @grpc/grpc-js server)
@@ -150,28 +149,17 @@ let users: DemoService;
 
 beforeAll(async () => {
   [directory, users] = await Promise.all([startDirectoryService({ host: '127.0.0.1', port: 0 }), startUsersService({ host: '127.0.0.1', port: 0 })]);
-  writeFileSync(path.join(dir, 'api.yaml'), api);
-  const files = Object.entries(mappings).map(([name, lines]) => {
-    const file = path.join(dir, `${name}.yaml`);
-    writeFileSync(file, lines.join('\n') + '\n');
-    return file;
-  });
-  const config = validateConfigData(
-    {
-      listeners: [{ name: 'plain', protocol: 'http1', port: 0 }],
-      openapi: [{ file: path.join(dir, 'api.yaml') }, { file: 'openapi/status.yaml' }],
-      mappings: [...files, 'mappings/status.yaml'],
-      protos: { files: ['proto/demo/directory/v1/directory.proto'] },
-      upstreams: {
-        users: { protocol: 'http1', targets: [users.url], timeouts: { connectMs: 500, requestMs: 2000 } },
-        directory: { protocol: 'grpc', targets: [directory.url], timeouts: { connectMs: 500, requestMs: 2000 } },
-      },
+  const files = writeRouteFiles(dir, api, mappings);
+  ({ gateway, http1: base } = await startGateway({
+    listeners: [{ name: 'plain', protocol: 'http1', port: 0 }],
+    openapi: [{ file: files.api }, { file: 'openapi/status.yaml' }],
+    mappings: [...files.mappings, 'mappings/status.yaml'],
+    protos: { files: ['proto/demo/directory/v1/directory.proto'] },
+    upstreams: {
+      users: { protocol: 'http1', targets: [users.url], timeouts: { connectMs: 500, requestMs: 2000 } },
+      directory: grpcUpstream(directory.url, 2000),
     },
-    { file: 'test-gateway.yaml', baseDir: ROOT, env: {} },
-  );
-  gateway = buildGateway(config, createLogging('silent', false));
-  const listeners = await gateway.listen();
-  base = `http://127.0.0.1:${listeners[0]?.port}`;
+  }));
 });
 
 afterAll(async () => {
@@ -187,23 +175,13 @@ async function eventually(check: () => boolean, ms = 2_000): Promise<void> {
   }
 }
 
-const ada = {
-  id: '42',
-  displayName: 'Ada Lovelace',
-  email: 'ada@example.com',
-  level: 'SENIOR',
-  teams: ['ops', 'dev'],
-  employeeNumber: '9007199254740993',
-  joinedAt: '2020-01-02T03:04:05Z',
-};
-
 describe('a gRPC step: the output message in proto3 JSON form is `steps.<name>`', () => {
   it('reaches the method and shapes the answer: int64 as an exact string, the enum by name, the Timestamp in RFC 3339', async () => {
     const res = await request1(`${base}/t/people/42`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json');
     expect(json(res)).toEqual({
-      person: ada,
+      person: ADA,
       name: 'Ada Lovelace',
       level: 'SENIOR',
       employeeNumber: '9007199254740993', // above 2^53: a JSON number would have lost the last digit

@@ -5,13 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway, type Gateway } from '../../src/app.js';
-import { validateConfigData } from '../../src/config/load-config.js';
+import type { Gateway } from '../../src/app.js';
 import { serviceDefinition, type PlainMessage } from '../../src/demo/grpc-demo-codec.js';
 import { loadProtos } from '../../src/grpc/protos/load-protos.js';
-import { createLogging } from '../../src/observability/logger.js';
 import { json } from '../helpers/clients.js';
 import { liveRequest1 } from '../helpers/live-exchange.js';
+import { grpcUpstream, http1AndH2c, startGateway } from '../helpers/start-gateway.js';
 
 /**
  * The lifetime of streamed responses (src/stages/grpc/stream-timers.ts) and trailer metadata after the first
@@ -96,13 +95,10 @@ beforeAll(async () => {
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error === null ? resolve(bound) : reject(error)));
   });
-  const config = validateConfigData(
+  ({ gateway, http1: base, h2c } = await startGateway(
     {
-      listeners: [
-        { name: 'plain', protocol: 'http1', port: 0 },
-        { name: 'h2c', protocol: 'h2c', port: 0 },
-      ],
-      upstreams: { ticks: { protocol: 'grpc', targets: [`http://127.0.0.1:${port}`], timeouts: { connectMs: 500, requestMs: 5_000 } } },
+      listeners: http1AndH2c(),
+      upstreams: { ticks: grpcUpstream(`http://127.0.0.1:${port}`, 5_000) },
       protos: { files: ['ticks.proto'] },
       grpc: { services: { 'protogate.test.ticks.v1.Ticks': { upstream: 'ticks' } }, responseMetadata: ['x-head', 'x-trailer'] },
       routes: {
@@ -111,12 +107,8 @@ beforeAll(async () => {
         'protogate.test.ticks.v1.Ticks.Chat': { timeoutMs: 300, streamIdleTimeoutMs: 400 },
       },
     },
-    { file: 'lifetime.yaml', baseDir: tmp, env: {} },
-  );
-  gateway = buildGateway(config, createLogging('silent', false));
-  const listeners = await gateway.listen();
-  base = `http://127.0.0.1:${listeners[0]?.port}`;
-  h2c = `http://127.0.0.1:${listeners[1]?.port}`;
+    { file: 'lifetime.yaml', baseDir: tmp },
+  ));
 });
 
 afterAll(async () => {

@@ -3,62 +3,26 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway, type Gateway } from '../../src/app.js';
 import { validateConfigData } from '../../src/config/load-config.js';
 import { PEOPLE, type PersonObject } from '../../src/demo/directory-data.js';
-import { startDirectoryService } from '../../src/demo/grpc-directory-service.js';
-import { createLogging } from '../../src/observability/logger.js';
 import type { ConfigIssue } from '../../src/config/config-error.js';
 import { compileGrpcRoutes } from '../../src/pipeline/compile-grpc-routes.js';
 import type { GrpcUpstream } from '../../src/upstreams/grpc/grpc-upstream.js';
 import { json, request1, request2 } from '../helpers/clients.js';
-import { ROOT } from '../helpers/gateway-harness.js';
+import { personJson, startDirectoryGateway, type DirectoryGateway } from '../helpers/directory-gateway.js';
 
-let gateway: Gateway;
+let env: DirectoryGateway;
 let base: string;
 let h2c: string;
-let directory: Awaited<ReturnType<typeof startDirectoryService>>;
 
 beforeAll(async () => {
-  directory = await startDirectoryService({ host: '127.0.0.1', port: 0 });
-  const config = validateConfigData(
-    {
-      listeners: [
-        { name: 'plain', protocol: 'http1', port: 0 },
-        { name: 'h2c', protocol: 'h2c', port: 0 },
-      ],
-      upstreams: {
-        directory: { protocol: 'grpc', targets: [directory.url], timeouts: { connectMs: 500, requestMs: 5000 } },
-      },
-      protos: { files: ['proto/demo/directory/v1/directory.proto'] },
-      grpc: { services: { 'demo.directory.v1.Directory': { upstream: 'directory' } } },
-    },
-    { file: 'test-gateway.yaml', baseDir: ROOT, env: {} },
-  );
-  gateway = buildGateway(config, createLogging('silent', false));
-  const listeners = await gateway.listen();
-  base = `http://127.0.0.1:${listeners[0]?.port}`;
-  h2c = `http://127.0.0.1:${listeners[1]?.port}`;
+  env = await startDirectoryGateway();
+  ({ http1: base, h2c } = env);
 });
 
 afterAll(async () => {
-  await gateway.close(500);
-  await directory.close();
+  await env.close();
 });
-
-/** A demo person in the proto3 JSON mapping, keys in field order (as the gateway writes them). */
-function personJson(person: PersonObject): string {
-  const joinedAt = new Date(Number(person.joined_at.seconds) * 1000).toISOString().replace('.000Z', 'Z');
-  return JSON.stringify({
-    id: person.id,
-    displayName: person.display_name,
-    email: person.email,
-    level: person.level,
-    teams: person.teams,
-    employeeNumber: person.employee_number,
-    joinedAt,
-  });
-}
 
 const ops = PEOPLE.filter((person) => person.teams.includes('ops'));
 
@@ -177,7 +141,7 @@ describe('server streaming: GET /v1/people:watch', () => {
   });
 
   it('the client going away cancels the call upstream', async () => {
-    const before = directory.stats.cancelled;
+    const before = env.directory.stats.cancelled;
     await new Promise<void>((resolve, reject) => {
       const req = http.get(`${base}/v1/people:watch?team=ops&limit=10&intervalMs=200`, { agent: false }, (res) => {
         res.once('data', () => {
@@ -190,8 +154,8 @@ describe('server streaming: GET /v1/people:watch', () => {
       });
     });
     const deadline = Date.now() + 2_000;
-    while (directory.stats.cancelled === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(directory.stats.cancelled).toBe(before + 1);
+    while (env.directory.stats.cancelled === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(env.directory.stats.cancelled).toBe(before + 1);
   });
 
   it('unary routes are unchanged beside it', async () => {

@@ -3,67 +3,39 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOpenApiDocument } from '../../src/openapi/load-document.js';
-import { buildGateway, type Gateway } from '../../src/app.js';
-import { validateConfigData } from '../../src/config/load-config.js';
-import { startDirectoryService } from '../../src/demo/grpc-directory-service.js';
-import { createLogging } from '../../src/observability/logger.js';
 import { json, request1, request2 } from '../helpers/clients.js';
-import { ROOT } from '../helpers/gateway-harness.js';
+import { ADA, startDirectoryGateway, type DirectoryGateway } from '../helpers/directory-gateway.js';
+import { grpcUpstream } from '../helpers/start-gateway.js';
 
-let gateway: Gateway;
+let env: DirectoryGateway;
 let base: string;
 let h2c: string;
-let directory: Awaited<ReturnType<typeof startDirectoryService>>;
 
 beforeAll(async () => {
-  directory = await startDirectoryService({ host: '127.0.0.1', port: 0 });
-  const config = validateConfigData(
-    {
-      listeners: [
-        { name: 'plain', protocol: 'http1', port: 0 },
-        { name: 'h2c', protocol: 'h2c', port: 0 },
-      ],
-      openapi: [{ file: 'openapi/users.yaml', upstream: 'users' }],
-      upstreams: {
-        users: { protocol: 'http1', targets: ['http://127.0.0.1:1'] },
-        directory: { protocol: 'grpc', targets: [directory.url], timeouts: { connectMs: 500, requestMs: 2000 } },
-      },
-      protos: { files: ['proto/demo/directory/v1/directory.proto'] },
-      grpc: { services: { 'demo.directory.v1.Directory': { upstream: 'directory' } } },
+  env = await startDirectoryGateway((directory) => ({
+    openapi: [{ file: 'openapi/users.yaml', upstream: 'users' }],
+    upstreams: {
+      users: { protocol: 'http1', targets: ['http://127.0.0.1:1'] },
+      directory: grpcUpstream(directory.url, 2000),
     },
-    { file: 'test-gateway.yaml', baseDir: ROOT, env: {} },
-  );
-  gateway = buildGateway(config, createLogging('silent', false));
-  const listeners = await gateway.listen();
-  base = `http://127.0.0.1:${listeners[0]?.port}`;
-  h2c = `http://127.0.0.1:${listeners[1]?.port}`;
+  }));
+  ({ http1: base, h2c } = env);
 });
 
 afterAll(async () => {
-  await gateway.close(500);
-  await directory.close();
+  await env.close();
 });
-
-const ada = {
-  id: '42',
-  displayName: 'Ada Lovelace',
-  email: 'ada@example.com',
-  level: 'SENIOR',
-  teams: ['ops', 'dev'],
-  employeeNumber: '9007199254740993',
-  joinedAt: '2020-01-02T03:04:05Z',
-};
 
 describe('REST → gRPC, published from google.api.http annotations', () => {
   it('GET with a path variable: proto3 JSON out (lowerCamelCase, int64 as a string, enum name, Timestamp)', async () => {
     const res = await request1(`${base}/v1/people/42`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json');
-    expect(json(res)).toEqual(ada);
+    expect(json(res)).toEqual(ADA);
   });
 
   it('over an HTTP/2 client too', async () => {
-    expect(json(await request2(h2c, '/v1/people/42'))).toEqual(ada);
+    expect(json(await request2(h2c, '/v1/people/42'))).toEqual(ADA);
   });
 
   it('POST with body: "person"', async () => {
@@ -118,7 +90,7 @@ describe('a multi-segment path variable (a resource name)', () => {
   it('{name=teams/*/members/*} binds the whole name', async () => {
     const res = await request1(`${base}/v1/teams/ops/members/42`);
     expect(res.status).toBe(200);
-    expect(json(res)).toEqual(ada);
+    expect(json(res)).toEqual(ADA);
   });
 
   it('a name the service does not know is its NOT_FOUND', async () => {

@@ -106,8 +106,9 @@ describe('forwarding', () => {
 async function fetchInsecure(url: string): Promise<{ status: number; protocol: string | false }> {
   const https = await import('node:https');
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { rejectUnauthorized: false, ALPNProtocols: ['http/1.1'], agent: false }, (res) => {
-      const protocol = (res.socket as import('node:tls').TLSSocket).alpnProtocol;
+    const options: import('node:https').RequestOptions & import('node:tls').ConnectionOptions = { rejectUnauthorized: false, ALPNProtocols: ['http/1.1'], agent: false };
+    const req = https.request(url, options, (res) => {
+      const protocol = (res.socket as import('node:tls').TLSSocket).alpnProtocol ?? false;
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode ?? 0, protocol }));
     });

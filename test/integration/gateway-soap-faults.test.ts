@@ -34,6 +34,9 @@ beforeAll(async () => {
 afterAll(async () => soap.close());
 beforeEach(async () => soap.reset());
 
+/** The problem of a fault the service answered, as the client sees it without `instance`. */
+const soapFault = (status: number, detail: string, fault: Record<string, unknown>) => ({ type: 'urn:protogate:problem:soap-fault', title: 'SOAP fault', status, detail, ...fault });
+
 const problemOf = (body: string): Record<string, unknown> => {
   const { instance, ...rest } = JSON.parse(body) as Record<string, unknown>;
   expect(instance).toMatch(/^[0-9a-f-]{36}$/);
@@ -45,49 +48,43 @@ describe('faults mapped by the fault table', () => {
     const res = await soap.post('/soap/orders/GetOrder', { orderId: 'ORD-9999' });
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toBe('application/problem+json');
-    expect(problemOf(res.body)).toEqual({
-      type: 'urn:protogate:problem:soap-fault',
-      title: 'SOAP fault',
-      status: 404,
-      detail: 'The SOAP service answered with a fault (Client): Order ORD-9999 not found',
-      soapVersion: '1.1',
-      faultCode: 'Client',
-      faultSubcodes: [],
-      faultReason: 'Order ORD-9999 not found',
-      faultDetail: { OrderNotFoundFault: { orderId: 'ORD-9999', message: 'No order with id ORD-9999' } },
-    });
+    expect(problemOf(res.body)).toEqual(
+      soapFault(404, 'The SOAP service answered with a fault (Client): Order ORD-9999 not found', {
+        soapVersion: '1.1',
+        faultCode: 'Client',
+        faultSubcodes: [],
+        faultReason: 'Order ORD-9999 not found',
+        faultDetail: { OrderNotFoundFault: { orderId: 'ORD-9999', message: 'No order with id ORD-9999' } },
+      }),
+    );
   });
 
   it('SOAP 1.2 OrderNotFound (Sender with an OrderNotFound subcode) → 404', async () => {
     const res = await soap.post('/soap12/orders/GetOrder', { orderId: 'ORD-9999' });
     expect(res.status).toBe(404);
-    expect(problemOf(res.body)).toEqual({
-      type: 'urn:protogate:problem:soap-fault',
-      title: 'SOAP fault',
-      status: 404,
-      detail: 'The SOAP service answered with a fault (Sender/OrderNotFound): Order ORD-9999 not found',
-      soapVersion: '1.2',
-      faultCode: 'Sender',
-      faultSubcodes: ['OrderNotFound'],
-      faultReason: 'Order ORD-9999 not found',
-      faultDetail: { OrderNotFoundFault: { orderId: 'ORD-9999', message: 'No order with id ORD-9999' } },
-    });
+    expect(problemOf(res.body)).toEqual(
+      soapFault(404, 'The SOAP service answered with a fault (Sender/OrderNotFound): Order ORD-9999 not found', {
+        soapVersion: '1.2',
+        faultCode: 'Sender',
+        faultSubcodes: ['OrderNotFound'],
+        faultReason: 'Order ORD-9999 not found',
+        faultDetail: { OrderNotFoundFault: { orderId: 'ORD-9999', message: 'No order with id ORD-9999' } },
+      }),
+    );
   });
 
   it('OrderAlreadyShipped, raised as a Server fault: the detail element decides → 409 on both versions', async () => {
     const v11 = await soap.post('/soap/orders/CancelOrder', { orderId: 'ORD-1001' });
     expect(v11.status).toBe(409);
-    expect(problemOf(v11.body)).toEqual({
-      type: 'urn:protogate:problem:soap-fault',
-      title: 'SOAP fault',
-      status: 409,
-      detail: 'The SOAP service answered with a fault (Server): Order ORD-1001 has already been shipped and cannot be cancelled',
-      soapVersion: '1.1',
-      faultCode: 'Server',
-      faultSubcodes: [],
-      faultReason: 'Order ORD-1001 has already been shipped and cannot be cancelled',
-      faultDetail: { OrderAlreadyShippedFault: { orderId: 'ORD-1001', status: 'SHIPPED', shippedAt: '2024-03-12T16:40:00+01:00' } },
-    });
+    expect(problemOf(v11.body)).toEqual(
+      soapFault(409, 'The SOAP service answered with a fault (Server): Order ORD-1001 has already been shipped and cannot be cancelled', {
+        soapVersion: '1.1',
+        faultCode: 'Server',
+        faultSubcodes: [],
+        faultReason: 'Order ORD-1001 has already been shipped and cannot be cancelled',
+        faultDetail: { OrderAlreadyShippedFault: { orderId: 'ORD-1001', status: 'SHIPPED', shippedAt: '2024-03-12T16:40:00+01:00' } },
+      }),
+    );
     const v12 = await soap.post('/soap12/orders/CancelOrder', { orderId: 'ORD-1001' });
     expect(v12.status).toBe(409);
     expect(parse(v12)).toMatchObject({ faultCode: 'Receiver', faultSubcodes: ['OrderAlreadyShipped'] });
@@ -109,26 +106,24 @@ describe('faults by the default table', () => {
   it('Client → 400, with the typed detail as JSON (every violation, an array even of one)', async () => {
     const res = await soap.post('/plain/orders/CreateOrder', { customerId: 'C-9999', lines: { line: [{ sku: 'ZZZ-999', quantity: 0 }] }, pickupStoreId: 'ST-999' });
     expect(res.status).toBe(400);
-    expect(problemOf(res.body)).toEqual({
-      type: 'urn:protogate:problem:soap-fault',
-      title: 'SOAP fault',
-      status: 400,
-      detail: 'The SOAP service answered with a fault (Client): Order rejected: 4 validation errors',
-      soapVersion: '1.1',
-      faultCode: 'Client',
-      faultSubcodes: [],
-      faultReason: 'Order rejected: 4 validation errors',
-      faultDetail: {
-        ValidationFault: {
-          violation: [
-            { field: 'customerId', code: 'UNKNOWN_CUSTOMER', message: 'No customer with id C-9999' },
-            { field: 'lines/line[1]/sku', code: 'UNKNOWN_SKU', message: 'SKU ZZZ-999 is not in the catalog' },
-            { field: 'lines/line[1]/quantity', code: 'QUANTITY_NOT_POSITIVE', message: 'Quantity must be at least 1' },
-            { field: 'pickupStoreId', code: 'UNKNOWN_STORE', message: 'No pickup store ST-999' },
-          ],
+    expect(problemOf(res.body)).toEqual(
+      soapFault(400, 'The SOAP service answered with a fault (Client): Order rejected: 4 validation errors', {
+        soapVersion: '1.1',
+        faultCode: 'Client',
+        faultSubcodes: [],
+        faultReason: 'Order rejected: 4 validation errors',
+        faultDetail: {
+          ValidationFault: {
+            violation: [
+              { field: 'customerId', code: 'UNKNOWN_CUSTOMER', message: 'No customer with id C-9999' },
+              { field: 'lines/line[1]/sku', code: 'UNKNOWN_SKU', message: 'SKU ZZZ-999 is not in the catalog' },
+              { field: 'lines/line[1]/quantity', code: 'QUANTITY_NOT_POSITIVE', message: 'Quantity must be at least 1' },
+              { field: 'pickupStoreId', code: 'UNKNOWN_STORE', message: 'No pickup store ST-999' },
+            ],
+          },
         },
-      },
-    });
+      }),
+    );
     const one = await soap.post('/plain12/orders/CreateOrder', { customerId: 'C-9999', lines: { line: [{ sku: 'WID-1001', quantity: 1 }] }, pickupStoreId: 'ST-001' });
     expect(one.status).toBe(400);
     expect(parse(one)).toMatchObject({
@@ -147,17 +142,15 @@ describe('faults by the default table', () => {
   it('Server / Receiver without detail → 502, faultDetail null', async () => {
     const v11 = await soap.post('/soap/orders/GetOrder', { orderId: 'ORD-0000' });
     expect(v11.status).toBe(502);
-    expect(problemOf(v11.body)).toEqual({
-      type: 'urn:protogate:problem:soap-fault',
-      title: 'SOAP fault',
-      status: 502,
-      detail: 'The SOAP service answered with a fault (Server): ORA-12170: TNS:Connect timeout occurred (order database unavailable)',
-      soapVersion: '1.1',
-      faultCode: 'Server',
-      faultSubcodes: [],
-      faultReason: 'ORA-12170: TNS:Connect timeout occurred (order database unavailable)',
-      faultDetail: null,
-    });
+    expect(problemOf(v11.body)).toEqual(
+      soapFault(502, 'The SOAP service answered with a fault (Server): ORA-12170: TNS:Connect timeout occurred (order database unavailable)', {
+        soapVersion: '1.1',
+        faultCode: 'Server',
+        faultSubcodes: [],
+        faultReason: 'ORA-12170: TNS:Connect timeout occurred (order database unavailable)',
+        faultDetail: null,
+      }),
+    );
     const v12 = await soap.post('/soap12/orders/GetOrder', { orderId: 'ORD-0000' });
     expect(v12.status).toBe(502);
     expect(parse(v12)).toMatchObject({ soapVersion: '1.2', faultCode: 'Receiver', faultDetail: null });

@@ -50,6 +50,7 @@ const badResponse = (detail: string, upstreamStatus: number) => ({
   detail,
   upstreamStatus,
 });
+const unavailable = (detail: string) => ({ type: 'urn:protogate:problem:upstream-unavailable', title: 'Upstream unavailable', status: 502, detail });
 
 describe('answers that are not SOAP', () => {
   it('a Tomcat HTML error page (500) → 502, and no stack trace reaches the client', async () => {
@@ -148,23 +149,13 @@ describe('slow, reset and unreachable upstreams', () => {
   it('the connection reset instead of an answer → 502', async () => {
     const res = await soap.post('/broken/connection-reset/GetOrder', { orderId: 'ORD-1001' });
     expect(res.status).toBe(502);
-    expect(problem(res.body)).toEqual({
-      type: 'urn:protogate:problem:upstream-unavailable',
-      title: 'Upstream unavailable',
-      status: 502,
-      detail: 'upstream "orders" closed the connection before answering',
-    });
+    expect(problem(res.body)).toEqual(unavailable('upstream "orders" closed the connection before answering'));
   });
 
   it('nothing listening → 502', async () => {
     const res = await soap.post('/nowhere/GetOrder', { orderId: 'ORD-1001' });
     expect(res.status).toBe(502);
-    expect(problem(res.body)).toEqual({
-      type: 'urn:protogate:problem:upstream-unavailable',
-      title: 'Upstream unavailable',
-      status: 502,
-      detail: 'upstream "closed" refused the connection',
-    });
+    expect(problem(res.body)).toEqual(unavailable('upstream "closed" refused the connection'));
   });
 
   it('the gateway still answers normally afterwards', async () => {

@@ -1,15 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOrderService, type RunningOrderService } from '../../legacy-fixtures/order-service/service.js';
-import { buildGateway, type Gateway } from '../../src/app.js';
-import { validateConfigData } from '../../src/config/load-config.js';
+import type { Gateway } from '../../src/app.js';
 import type { DemoService } from '../../src/demo/demo-http.js';
 import { startUsersService } from '../../src/demo/users-service.js';
-import { createLogging } from '../../src/observability/logger.js';
 import { json, request1 } from '../helpers/clients.js';
-import { ROOT } from '../helpers/gateway-harness.js';
+import { startGateway, writeRouteFiles } from '../helpers/start-gateway.js';
 
 /**
  * Mapping steps that call SOAP operations, through the gateway against the real legacy order service
@@ -108,34 +106,23 @@ let users: DemoService;
 
 beforeAll(async () => {
   [legacy, users] = await Promise.all([startOrderService({ port: 0 }), startUsersService({ host: '127.0.0.1', port: 0 })]);
-  writeFileSync(path.join(dir, 'api.yaml'), api);
-  const files = Object.entries(mappings).map(([name, lines]) => {
-    const file = path.join(dir, `${name}.yaml`);
-    writeFileSync(file, lines.join('\n') + '\n');
-    return file;
-  });
+  const files = writeRouteFiles(dir, api, mappings);
   const wsdl = 'legacy-fixtures/order-service/OrderService.wsdl';
-  const config = validateConfigData(
-    {
-      listeners: [{ name: 'plain', protocol: 'http1', port: 0 }],
-      openapi: [{ file: path.join(dir, 'api.yaml') }, { file: 'openapi/orders.yaml' }],
-      mappings: [...files, 'mappings/orders.yaml'],
-      soap: {
-        services: {
-          orders: { wsdl, upstream: 'legacy', port: 'OrderServiceSoap11Port', publish: 'none', operations: { GetOrder: { faults: { OrderNotFound: 404 } } } },
-          orders12: { wsdl, upstream: 'legacy', port: 'OrderServiceSoap12Port', publish: 'none' },
-        },
-      },
-      upstreams: {
-        legacy: { protocol: 'http1', targets: [legacy.url], timeouts: { connectMs: 500, requestMs: 2000 } },
-        users: { protocol: 'http1', targets: [users.url], timeouts: { connectMs: 500, requestMs: 2000 } },
+  ({ gateway, http1: base } = await startGateway({
+    listeners: [{ name: 'plain', protocol: 'http1', port: 0 }],
+    openapi: [{ file: files.api }, { file: 'openapi/orders.yaml' }],
+    mappings: [...files.mappings, 'mappings/orders.yaml'],
+    soap: {
+      services: {
+        orders: { wsdl, upstream: 'legacy', port: 'OrderServiceSoap11Port', publish: 'none', operations: { GetOrder: { faults: { OrderNotFound: 404 } } } },
+        orders12: { wsdl, upstream: 'legacy', port: 'OrderServiceSoap12Port', publish: 'none' },
       },
     },
-    { file: 'test-gateway.yaml', baseDir: ROOT, env: {} },
-  );
-  gateway = buildGateway(config, createLogging('silent', false));
-  const listeners = await gateway.listen();
-  base = `http://127.0.0.1:${listeners[0]?.port}`;
+    upstreams: {
+      legacy: { protocol: 'http1', targets: [legacy.url], timeouts: { connectMs: 500, requestMs: 2000 } },
+      users: { protocol: 'http1', targets: [users.url], timeouts: { connectMs: 500, requestMs: 2000 } },
+    },
+  }));
 });
 
 afterAll(async () => {

@@ -1,13 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway, type Gateway } from '../../src/app.js';
-import { validateConfigData } from '../../src/config/load-config.js';
-import { createLogging } from '../../src/observability/logger.js';
+import type { Gateway } from '../../src/app.js';
 import { json, request1 } from '../helpers/clients.js';
-import { ROOT } from '../helpers/gateway-harness.js';
+import { startGateway, writeRouteFiles } from '../helpers/start-gateway.js';
 import { startXmlService, type XmlService } from '../helpers/xml-service.js';
 
 /**
@@ -172,24 +170,13 @@ let pox: XmlService;
 
 beforeAll(async () => {
   pox = await startXmlService();
-  writeFileSync(path.join(dir, 'api.yaml'), api);
-  const files = Object.entries(mappings).map(([name, lines]) => {
-    const file = path.join(dir, `${name}.yaml`);
-    writeFileSync(file, lines.join('\n') + '\n');
-    return file;
-  });
-  const config = validateConfigData(
-    {
-      listeners: [{ name: 'plain', protocol: 'http1', port: 0 }],
-      openapi: [{ file: path.join(dir, 'api.yaml') }],
-      mappings: files,
-      upstreams: { pox: { protocol: 'http1', targets: [pox.url], timeouts: { connectMs: 500, requestMs: 2000 } } },
-    },
-    { file: 'test-gateway.yaml', baseDir: ROOT, env: {} },
-  );
-  gateway = buildGateway(config, createLogging('silent', false));
-  const listeners = await gateway.listen();
-  base = `http://127.0.0.1:${listeners[0]?.port}`;
+  const files = writeRouteFiles(dir, api, mappings);
+  ({ gateway, http1: base } = await startGateway({
+    listeners: [{ name: 'plain', protocol: 'http1', port: 0 }],
+    openapi: [{ file: files.api }],
+    mappings: files.mappings,
+    upstreams: { pox: { protocol: 'http1', targets: [pox.url], timeouts: { connectMs: 500, requestMs: 2000 } } },
+  }));
 });
 
 afterAll(async () => {
@@ -297,7 +284,7 @@ describe('an xml step: hostile or non-XML answers are 502 problems naming the st
   });
 
   it('plain text and JSON are not well-formed XML', async () => {
-    for (const [kind, media] of [['text', 'application/xml'], ['json', 'application/json']]) {
+    for (const [kind, media] of [['text', 'application/xml'], ['json', 'application/json']] as const) {
       const res = await request1(`${base}/t/hostile/${kind}`);
       expect(res.status).toBe(502);
       expect(String(json(res).detail)).toMatch(new RegExp(`^step "answer" \\(upstream "pox"\\) answered HTTP 200 with a ${media.replace('/', '\\/')} body that is not well-formed XML \\(`));

@@ -7,7 +7,8 @@ import * as grpc from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeStatusDetails, GrpcStatus, retryAfterSeconds } from '../../src/errors/grpc-status.js';
-import { CallCanceller, createGrpcChannel, healthCheck, unaryCall, type GrpcChannel } from '../../src/grpc/client/index.js';
+import { createGrpcChannel, healthCheck, unaryCall, type GrpcChannel } from '../../src/grpc/client/index.js';
+import { Canceller } from '../../src/upstreams/canceller.js';
 import {
   decodeGrpcMessage, formatGrpcTimeout, frameMessage, grpcStatusFromHttp, grpcStatusFromRstCode, parseUnaryMessage,
 } from '../../src/grpc/client/wire.js';
@@ -226,20 +227,20 @@ describe('unaryCall against grpc-js', () => {
     expect(aborted.status).toBe(GrpcStatus.CANCELLED);
   });
 
-  it('cancels through a CallCanceller: CANCELLED, RST_STREAM reaching the server, and the handle detached after', async () => {
+  it('cancels through a Canceller: CANCELLED, RST_STREAM reaching the server, and the handle detached after', async () => {
     const before = state.cancelled;
-    const canceller = new CallCanceller();
+    const canceller = new Canceller();
     const pending = unaryCall(channel, { path: ECHO, requestBytes: encodeEcho({ delay_ms: 3_000 }), canceller });
     expect(canceller.target).toBeDefined();
     setTimeout(() => canceller.cancel(), 50);
     expect((await pending).status).toBe(GrpcStatus.CANCELLED);
     expect(canceller.target).toBeUndefined();
     await waitFor(() => state.cancelled > before);
-    const done = new CallCanceller();
+    const done = new Canceller();
     expect((await unaryCall(channel, { path: ECHO, requestBytes: encodeEcho({ text: 'x' }), canceller: done })).status).toBe(GrpcStatus.OK);
     expect(done.target).toBeUndefined();
     done.cancel(); // after the end: nothing to cancel, nothing thrown
-    const early = new CallCanceller();
+    const early = new Canceller();
     early.cancel();
     expect((await unaryCall(channel, { path: ECHO, requestBytes: encodeEcho({}), canceller: early })).status).toBe(GrpcStatus.CANCELLED);
   });
@@ -250,8 +251,8 @@ describe('unaryCall against grpc-js', () => {
       Array.from({ length: 100 }, (_, i) => unaryCall(fresh, { path: ECHO, requestBytes: encodeEcho({ text: `n${i}` }) })),
     );
     expect(results.map((r) => decodeEcho(r.responseBytes)['text'])).toEqual(Array.from({ length: 100 }, (_, i) => `n${i}`));
-    expect(fresh.unaryPool.size).toBe(1);
-    expect(fresh.unaryPool.connections[0]?.lastStreamId).toBe(199); // client streams are odd-numbered: 1, 3, … 199
+    expect(fresh.unaryPool?.size).toBe(1);
+    expect(fresh.unaryPool?.connections[0]?.lastStreamId).toBe(199); // client streams are odd-numbered: 1, 3, … 199
     await fresh.close();
   });
 

@@ -1,9 +1,8 @@
 import { Writable } from 'node:stream';
-import { buildGateway, type Gateway } from '../../src/app.js';
-import { validateConfigData } from '../../src/config/load-config.js';
+import type { Gateway } from '../../src/app.js';
 import { createLogging } from '../../src/observability/logger.js';
 import { json, request1, type SimpleResponse } from '../helpers/clients.js';
-import { ROOT } from '../helpers/gateway-harness.js';
+import { startGateway } from '../helpers/start-gateway.js';
 
 /** A gateway on port 0 publishing the demo directory service from the upstream named `directory`. */
 export interface TestGateway {
@@ -28,18 +27,15 @@ export async function startTestGateway(data: Record<string, unknown>): Promise<T
       callback();
     },
   });
-  const config = validateConfigData(
+  const { gateway, http1: base } = await startGateway(
     {
       listeners: [{ name: 'plain', protocol: 'http1', port: 0 }],
       protos: { files: ['proto/demo/directory/v1/directory.proto'] },
       grpc: { services: { 'demo.directory.v1.Directory': { upstream: 'directory' } } },
       ...data,
     },
-    { file: 'test-gateway.yaml', baseDir: ROOT, env: {} },
+    { logging: createLogging('info', false, sink) },
   );
-  const gateway = buildGateway(config, createLogging('info', false, sink));
-  const listeners = await gateway.listen();
-  const base = `http://127.0.0.1:${listeners[0]?.port}`;
   return {
     gateway,
     base,

@@ -1,9 +1,7 @@
-import { buildGateway, type Gateway } from '../../src/app.js';
-import { validateConfigData } from '../../src/config/load-config.js';
-import { createLogging } from '../../src/observability/logger.js';
+import type { Gateway } from '../../src/app.js';
 import { startOrderService, type RunningOrderService } from '../../legacy-fixtures/order-service/service.js';
 import { request1, type SimpleResponse } from '../helpers/clients.js';
-import { ROOT } from '../helpers/gateway-harness.js';
+import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
 
 /** The fixture's WSDL, relative to the repository root (the config's baseDir in these tests). */
 export const ORDER_WSDL = 'legacy-fixtures/order-service/OrderService.wsdl';
@@ -33,23 +31,18 @@ export interface SoapGatewayOptions {
 /** Starts the fixture on port 0 and the gateway with `services` under `soap.services`; "orders" is the fixture. */
 export async function startSoapGateway(services: Record<string, unknown>, options: SoapGatewayOptions = {}): Promise<SoapGateway> {
   const fixture = await startOrderService({ port: 0, now: () => new Date(FIXTURE_CLOCK) });
-  let gateway: Gateway;
+  let started: StartedGateway;
   try {
-    const config = validateConfigData(
-      {
-        listeners: [{ name: 'plain', protocol: 'http1', port: 0 }],
-        upstreams: { orders: { protocol: 'http1', targets: [fixture.url], timeouts: { connectMs: 1000, requestMs: options.requestMs ?? 5000 } }, ...options.upstreams },
-        soap: { services },
-      },
-      { file: 'test-gateway.yaml', baseDir: ROOT, env: {} },
-    );
-    gateway = buildGateway(config, createLogging('silent', false));
+    started = await startGateway({
+      listeners: [{ name: 'plain', protocol: 'http1', port: 0 }],
+      upstreams: { orders: { protocol: 'http1', targets: [fixture.url], timeouts: { connectMs: 1000, requestMs: options.requestMs ?? 5000 } }, ...options.upstreams },
+      soap: { services },
+    });
   } catch (error) {
     await fixture.close();
     throw error;
   }
-  const listeners = await gateway.listen();
-  const base = `http://127.0.0.1:${listeners[0]?.port}`;
+  const { gateway, http1: base } = started;
   return {
     gateway,
     fixture,

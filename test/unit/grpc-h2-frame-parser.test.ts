@@ -82,7 +82,7 @@ describe('FrameParser', () => {
 
   it('ignores the reserved bit of the stream identifier', () => {
     const raw = frame(0x0, 0, 1, Buffer.from([1]));
-    raw[5] |= 0x80;
+    raw[5] = (raw[5] ?? 0) | 0x80;
     expect(parse([raw])[0]!.streamId).toBe(1);
   });
 

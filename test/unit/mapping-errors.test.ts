@@ -1,45 +1,24 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildGateway } from '../../src/app.js';
-import { ConfigError, formatIssue } from '../../src/config/config-error.js';
-import { validateConfigData } from '../../src/config/load-config.js';
-import { createLogging } from '../../src/observability/logger.js';
+import { mappingIssues } from '../helpers/mapping-issues.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'protogate-mappings-'));
 
 /** Builds the demo gateway with one mapping file written from `lines`; returns every config issue, formatted. */
-async function issuesOf(lines: string[], extra: Record<string, unknown> = {}): Promise<string[]> {
-  const file = path.join(dir, 'm.yaml');
-  writeFileSync(file, lines.join('\n') + '\n');
-  const config = validateConfigData(
-    {
-      openapi: [
-        { file: 'openapi/users.yaml', upstream: 'users' },
-        { file: 'openapi/inventory.yaml', upstream: 'inventory' },
-        { file: 'openapi/shop.yaml' },
-      ],
-      mappings: [file],
-      upstreams: {
-        users: { protocol: 'http1', targets: ['http://127.0.0.1:1'] },
-        inventory: { protocol: 'http2', targets: ['http://127.0.0.1:1'] },
-        carts: { protocol: 'http1', targets: ['http://127.0.0.1:1'] },
-      },
-      ...extra,
-    },
-    { file: 'gateway.yaml', baseDir: ROOT, env: {} },
-  );
-  try {
-    const gateway = buildGateway(config, createLogging('silent', false));
-    await gateway.close(0);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.issues.map((issue) => formatIssue(issue).replace(file, 'm.yaml'));
-  }
-}
+const issuesOf = mappingIssues(dir, {
+  openapi: [
+    { file: 'openapi/users.yaml', upstream: 'users' },
+    { file: 'openapi/inventory.yaml', upstream: 'inventory' },
+    { file: 'openapi/shop.yaml' },
+  ],
+  upstreams: {
+    users: { protocol: 'http1', targets: ['http://127.0.0.1:1'] },
+    inventory: { protocol: 'http2', targets: ['http://127.0.0.1:1'] },
+    carts: { protocol: 'http1', targets: ['http://127.0.0.1:1'] },
+  },
+});
 
 const cartStep = ['  cart:', '    upstream: carts', '    http: { method: GET, path: "/carts/{id}" }', '    path: { id: "=headers[\'x-user-id\']" }'];
 const okResponse = ['response:', '  body:', '    items: []', '    totalCents: 0'];

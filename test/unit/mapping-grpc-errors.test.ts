@@ -1,45 +1,25 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildGateway } from '../../src/app.js';
-import { ConfigError, formatIssue } from '../../src/config/config-error.js';
 import { mappingJsonSchema } from '../../src/config/json-schema.js';
-import { validateConfigData } from '../../src/config/load-config.js';
-import { createLogging } from '../../src/observability/logger.js';
+import { ROOT } from '../helpers/gateway-harness.js';
+import { mappingIssues } from '../helpers/mapping-issues.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'protogate-grpc-steps-'));
 
 /** Builds a gateway with the directory protos, a gRPC upstream and one mapping file from `lines`: its issues. */
-async function issuesOf(lines: string[], extra: Record<string, unknown> = {}): Promise<string[]> {
-  const file = path.join(dir, 'm.yaml');
-  writeFileSync(file, lines.join('\n') + '\n');
-  const config = validateConfigData(
-    {
-      openapi: [{ file: 'openapi/users.yaml', upstream: 'users' }, { file: 'openapi/shop.yaml', upstream: 'carts' }, { file: 'openapi/status.yaml', upstream: 'users' }],
-      mappings: [file],
-      protos: { files: ['proto/demo/directory/v1/directory.proto'] },
-      upstreams: {
-        users: { protocol: 'http1', targets: ['http://127.0.0.1:1'] },
-        carts: { protocol: 'http1', targets: ['http://127.0.0.1:1'] },
-        directory: { protocol: 'grpc', targets: ['http://127.0.0.1:1'] },
-      },
-      ...extra,
-    },
-    { file: 'gateway.yaml', baseDir: ROOT, env: {} },
-  );
-  try {
-    const gateway = buildGateway(config, createLogging('silent', false));
-    await gateway.close(0);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.issues.map((issue) => formatIssue(issue).replace(file, 'm.yaml'));
-  }
-}
+const issuesOf = mappingIssues(dir, {
+  openapi: [{ file: 'openapi/users.yaml', upstream: 'users' }, { file: 'openapi/shop.yaml', upstream: 'carts' }, { file: 'openapi/status.yaml', upstream: 'users' }],
+  protos: { files: ['proto/demo/directory/v1/directory.proto'] },
+  upstreams: {
+    users: { protocol: 'http1', targets: ['http://127.0.0.1:1'] },
+    carts: { protocol: 'http1', targets: ['http://127.0.0.1:1'] },
+    directory: { protocol: 'grpc', targets: ['http://127.0.0.1:1'] },
+  },
+});
 
 const PING = 'demo.directory.v1.Directory/Ping';
 const GET_PERSON = 'demo.directory.v1.Directory/GetPerson';

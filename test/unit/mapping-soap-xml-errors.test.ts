@@ -4,13 +4,10 @@ import path from 'node:path';
 import Ajv from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildGateway } from '../../src/app.js';
-import { ConfigError, formatIssue } from '../../src/config/config-error.js';
 import { mappingJsonSchema } from '../../src/config/json-schema.js';
-import { validateConfigData } from '../../src/config/load-config.js';
-import { createLogging } from '../../src/observability/logger.js';
+import { ROOT } from '../helpers/gateway-harness.js';
+import { mappingIssues } from '../helpers/mapping-issues.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'protogate-soap-xml-steps-'));
 writeFileSync(
   path.join(dir, 'api.yaml'),
@@ -27,36 +24,19 @@ writeFileSync(
 );
 
 /** Builds a gateway with the legacy order service as soap.services.orders and one mapping file from `lines`. */
-async function issuesOf(lines: string[], extra: Record<string, unknown> = {}): Promise<string[]> {
-  const file = path.join(dir, 'm.yaml');
-  writeFileSync(file, lines.join('\n') + '\n');
-  const config = validateConfigData(
-    {
-      openapi: [{ file: path.join(dir, 'api.yaml') }],
-      mappings: [file],
-      soap: {
-        services: {
-          orders: { wsdl: 'legacy-fixtures/order-service/OrderService.wsdl', upstream: 'legacy', port: 'OrderServiceSoap11Port', publish: 'none' },
-        },
-      },
-      upstreams: {
-        legacy: { protocol: 'http1', targets: ['http://127.0.0.1:1'] },
-        pox: { protocol: 'http2', targets: ['http://127.0.0.1:1'] },
-        directory: { protocol: 'grpc', targets: ['http://127.0.0.1:1'] },
-      },
-      ...extra,
+const issuesOf = mappingIssues(dir, {
+  openapi: [{ file: path.join(dir, 'api.yaml') }],
+  soap: {
+    services: {
+      orders: { wsdl: 'legacy-fixtures/order-service/OrderService.wsdl', upstream: 'legacy', port: 'OrderServiceSoap11Port', publish: 'none' },
     },
-    { file: 'gateway.yaml', baseDir: ROOT, env: {} },
-  );
-  try {
-    const gateway = buildGateway(config, createLogging('silent', false));
-    await gateway.close(0);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.issues.map((issue) => formatIssue(issue).replace(file, 'm.yaml'));
-  }
-}
+  },
+  upstreams: {
+    legacy: { protocol: 'http1', targets: ['http://127.0.0.1:1'] },
+    pox: { protocol: 'http2', targets: ['http://127.0.0.1:1'] },
+    directory: { protocol: 'grpc', targets: ['http://127.0.0.1:1'] },
+  },
+});
 
 /** probe with one step `o` (from line 3) and a response body reading it (`body` on the last line). */
 const probe = (step: string[], body = '{ status: "=steps.o.order.status" }'): string[] => ['operationId: probe', 'steps:', '  o:', ...step, 'response:', `  body: ${body}`];

@@ -4,7 +4,7 @@
  * `node:http2` sessions), {@link healthCheck}. Compression and name resolution are left to @grpc/grpc-js.
  */
 export { createGrpcChannel, type GrpcChannel, type GrpcChannelOptions } from './channel.js';
-export { CallCanceller, unaryCall, type UnaryRequest, type UnaryResult } from './unary-call.js';
+export { unaryCall, type UnaryRequest, type UnaryResult } from './unary-call.js';
 export { serverStreamCall, type ServerStreamCall, type ServerStreamHandler, type ServerStreamRequest } from './server-stream.js';
 export { duplexCall, type DuplexCall, type DuplexHandler, type StreamingRequest } from './duplex-call.js';
 export { clientStreamCall, type ClientStreamCall } from './client-stream.js';

@@ -3,6 +3,7 @@
  * body and the responses, following the google.api.http semantics the transcoder applies.
  */
 import protobuf from 'protobufjs';
+import { problemJsonSchema, problemResponse } from '../../errors/problem-schema.js';
 import type { HttpBinding } from '../http-rules/extract-http-rules.js';
 import { isMapField, messageTypeOf, trimDot } from '../http-rules/proto-fields.js';
 import { describePathParam, type OpenApiPath, type PathParam } from './paths.js';
@@ -98,10 +99,9 @@ export function requestBodyOf(binding: HttpBinding, request: protobuf.Type, meth
 
 /** The 200 response (the message, its `response_body` field, or a stream of messages) and the problem default. */
 export function responsesOf(binding: HttpBinding, response: protobuf.Type, method: protobuf.Method, registry: SchemaRegistry): Schema {
-  const problem = {
-    description: 'Error: RFC 9457 problem details; gRPC errors carry grpcCode, grpcMessage and details.',
-    content: { 'application/problem+json': { schema: { $ref: `${SCHEMA_REF_PREFIX}${PROBLEM_SCHEMA}` } } },
-  };
+  const problem = problemResponse('Error: RFC 9457 problem details; gRPC errors carry grpcCode, grpcMessage and details.', {
+    $ref: `${SCHEMA_REF_PREFIX}${PROBLEM_SCHEMA}`,
+  });
   let schema: Schema;
   const field = binding.responseBody === undefined ? undefined : response.fields[binding.responseBody];
   const fieldMessage = field === undefined || field.repeated ? undefined : messageTypeOf(field);
@@ -123,28 +123,13 @@ export function responsesOf(binding: HttpBinding, response: protobuf.Type, metho
 
 /** RFC 9457 problem details as the gateway writes them, with the gRPC extensions. */
 export function problemSchema(): Schema {
-  return {
-    type: 'object',
-    description: 'RFC 9457 problem details.',
-    required: ['type', 'title', 'status'],
-    properties: {
-      type: { type: 'string', format: 'uri-reference' },
-      title: { type: 'string' },
-      status: { type: 'integer', minimum: 100, maximum: 599 },
-      detail: { type: 'string' },
-      instance: { type: 'string' },
-      errors: {
-        type: 'array',
-        description: 'Request violations, each naming where in the request it is.',
-        items: { type: 'object', properties: { location: { type: 'string' }, message: { type: 'string' } } },
-      },
-      grpcCode: { type: 'string', description: 'The gRPC status code name, e.g. NOT_FOUND.' },
-      grpcMessage: { type: 'string', description: 'The gRPC status message.' },
-      details: {
-        type: 'array',
-        description: 'The google.rpc.Status details, each an Any in JSON form.',
-        items: wellKnownSchema('google.protobuf.Any') ?? {},
-      },
+  return problemJsonSchema('RFC 9457 problem details.', 'Request violations, each naming where in the request it is.', {
+    grpcCode: { type: 'string', description: 'The gRPC status code name, e.g. NOT_FOUND.' },
+    grpcMessage: { type: 'string', description: 'The gRPC status message.' },
+    details: {
+      type: 'array',
+      description: 'The google.rpc.Status details, each an Any in JSON form.',
+      items: wellKnownSchema('google.protobuf.Any') ?? {},
     },
-  };
+  });
 }

@@ -35,11 +35,28 @@ export function genericJson(element: XmlElement): JsonValue {
   return out;
 }
 
+/** Up to this many children, pairs are compared instead of filling a set (at most 28 comparisons). */
+const FEW_CHILDREN = 8;
+
 /** Local names that occur more than once among the children (undefined when none does, the usual case). */
 export function repeatedNames(children: readonly XmlElement[]): Set<string> | undefined {
-  if (children.length < 2) return undefined;
-  const seen = new Set<string>();
+  const count = children.length;
+  if (count < 2) return undefined;
   let repeated: Set<string> | undefined;
+  if (count <= FEW_CHILDREN) {
+    // Called for every element with children: a handful of comparisons beats allocating a set each time.
+    for (let i = 1; i < count; i++) {
+      const local = (children[i] as XmlElement).local;
+      for (let j = 0; j < i; j++) {
+        if ((children[j] as XmlElement).local === local) {
+          (repeated ??= new Set()).add(local);
+          break;
+        }
+      }
+    }
+    return repeated;
+  }
+  const seen = new Set<string>();
   for (const child of children) {
     if (seen.has(child.local)) (repeated ??= new Set()).add(child.local);
     else seen.add(child.local);

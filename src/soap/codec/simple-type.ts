@@ -183,71 +183,77 @@ function atomicCodec(type: SimpleType): SimpleCodec {
       return lexical;
     },
     read(text) {
-      const parsed = readFamily(family, normalizeWhiteSpace(text, whiteSpace), temporal, false);
-      if (parsed === undefined) throw new SoapDecodeError(`"${clip(text)}" ${invalid}`);
-      return parsed.value;
+      const value = readFamily(family, normalizeWhiteSpace(text, whiteSpace), temporal, undefined);
+      if (value === undefined) throw new SoapDecodeError(`"${clip(text)}" ${invalid}`);
+      return value;
     },
     accepts(text) {
       const normalized = normalizeWhiteSpace(text, whiteSpace);
-      const parsed = readFamily(family, normalized, temporal, true);
-      if (parsed === undefined) return false;
-      if (measureLength && family === 'string') parsed.measured.length = codePoints(normalized);
-      return facets === undefined || facets(family === 'string' ? normalized : normalized.trim(), parsed.measured, undefined);
+      const measured: Measured = {};
+      if (readFamily(family, normalized, temporal, measured) === undefined) return false;
+      if (measureLength && family === 'string') measured.length = codePoints(normalized);
+      return facets === undefined || facets(family === 'string' ? normalized : normalized.trim(), measured, undefined);
     },
   };
 }
 
 /**
- * Text → JSON for a family; undefined when the text is not in the lexical space. With `measure`, also what the
- * facets measure (only a union's membership test needs it, so a plain read skips the exact-decimal parse).
+ * Text → JSON for a family; undefined when the text is not in the lexical space. With `measured`, also fills in what
+ * the facets measure (only a union's membership test needs it, so a plain read skips the exact-decimal parse). A
+ * plain read is once per element of every response: it allocates nothing beyond the value.
  */
-function readFamily(family: BuiltinFamily, text: string, temporal: RegExp | undefined, measure: boolean): { value: JsonValue; measured: Measured } | undefined {
+function readFamily(family: BuiltinFamily, text: string, temporal: RegExp | undefined, measured: Measured | undefined): JsonValue | undefined {
   switch (family) {
     case 'string':
     case 'any':
-      return { value: text, measured: {} };
+      return text;
     case 'integer': {
       const t = text.trim();
       if (!INTEGER_LEXICAL.test(t)) return undefined;
       const n = Number(t);
       const safe = Number.isSafeInteger(n);
-      const decimal = measure || !safe ? parseDecimal(t) : undefined;
+      const decimal = measured !== undefined || !safe ? parseDecimal(t) : undefined;
+      if (measured !== undefined) measured.decimal = decimal;
       // Beyond 2^53 a double would silently change the value: keep the digits as a string. ("-0" is plain 0.)
-      const value = safe ? (n === 0 ? 0 : n) : formatDecimal(decimal as NonNullable<typeof decimal>);
-      return { value, measured: { decimal } };
+      return safe ? (n === 0 ? 0 : n) : formatDecimal(decimal as NonNullable<typeof decimal>);
     }
     case 'decimal': {
       const t = text.trim();
-      if (measure) {
+      if (measured !== undefined) {
         const decimal = parseDecimal(t);
-        return decimal === undefined ? undefined : { value: stripPlus(t), measured: { decimal } };
+        if (decimal === undefined) return undefined;
+        measured.decimal = decimal;
+        return stripPlus(t);
       }
-      return DECIMAL_LEXICAL.test(t) ? { value: stripPlus(t), measured: {} } : undefined;
+      return DECIMAL_LEXICAL.test(t) ? stripPlus(t) : undefined;
     }
     case 'float':
     case 'double': {
       const t = text.trim();
       if (!FLOAT_LEXICAL.test(t)) return undefined;
-      if (t === 'INF' || t === '+INF') return { value: 'INF', measured: { double: Infinity } };
-      if (t === '-INF') return { value: '-INF', measured: { double: -Infinity } };
-      if (t === 'NaN') return { value: 'NaN', measured: { double: NaN } };
+      if (t === 'INF' || t === '+INF' || t === '-INF' || t === 'NaN') {
+        const value = t === '+INF' ? 'INF' : t;
+        if (measured !== undefined) measured.double = value === 'INF' ? Infinity : value === '-INF' ? -Infinity : NaN;
+        return value;
+      }
       const n = Number(t);
-      return { value: n, measured: { double: n } };
+      if (measured !== undefined) measured.double = n;
+      return n;
     }
     case 'boolean': {
       const t = text.trim();
-      if (t === 'true' || t === '1') return { value: true, measured: {} };
-      if (t === 'false' || t === '0') return { value: false, measured: {} };
+      if (t === 'true' || t === '1') return true;
+      if (t === 'false' || t === '0') return false;
       return undefined;
     }
     case 'temporal': {
       // Dates stay text, relayed as sent even when slightly off; only a union must know whether the text is one.
       const t = text.trim();
-      return !measure || temporal === undefined || temporal.test(t) ? { value: t, measured: {} } : undefined;
+      return measured === undefined || temporal === undefined || temporal.test(t) ? t : undefined;
     }
     case 'base64Binary':
     case 'hexBinary':
-      return { value: text.trim(), measured: {} };
+      return text.trim();
   }
 }
 

@@ -19,7 +19,7 @@ import { attributeValue, resolveQNameText, type XmlElement } from '../../xml/par
 import { VALUE_FIELD, flattenComplexType } from './content-model.js';
 import type { ReadContext } from './errors.js';
 import { genericJson } from './generic-xml.js';
-import { pushField, setDocumentField, type JsonObject, type JsonValue } from './json.js';
+import { pushField, type JsonObject, type JsonValue } from './json.js';
 import { compileSimpleType, type SimpleCodec } from './simple-type.js';
 import { XSI_NAMESPACE, isNil } from './xsi.js';
 
@@ -157,23 +157,31 @@ export class TypeReaders {
           empty = false;
         } else if (!empty) out[VALUE_FIELD] = text.emptyValue;
       }
+      // Field keys come from the schema, where "__proto__" is refused (content-model.ts): plain assignment is safe.
+      // Repeated elements arrive in runs (<line/><line/>), so the run's array is kept at hand, not looked up per item.
+      let runKey: string | undefined;
+      let run: JsonValue[] | undefined;
       for (const child of element.children) {
         const field = fields.get(child.local);
         empty = false;
         if (field === undefined) {
-          if (hasAny && !fields.has(child.local) && !attributes.has(child.local)) pushField(out, child.local, genericJson(child));
+          if (hasAny && !attributes.has(child.local)) pushField(out, child.local, genericJson(child));
           continue;
         }
-        ctx.path.push(field.key);
+        const key = field.key;
+        ctx.path.push(key);
         if (field.array) {
-          const current = Object.hasOwn(out, field.key) ? out[field.key] : undefined;
-          const list = Array.isArray(current) ? current : [];
-          ctx.path.push(list.length);
-          list.push(field.read(child, ctx));
+          if (run === undefined || key !== runKey) {
+            const current = Object.hasOwn(out, key) ? out[key] : undefined;
+            if (Array.isArray(current)) run = current;
+            else out[key] = run = [];
+            runKey = key;
+          }
+          ctx.path.push(run.length);
+          run.push(field.read(child, ctx));
           ctx.path.pop();
-          if (list !== current) setDocumentField(out, field.key, list);
         } else {
-          setDocumentField(out, field.key, field.read(child, ctx));
+          out[key] = field.read(child, ctx);
         }
         ctx.path.pop();
       }

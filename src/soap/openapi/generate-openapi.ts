@@ -1,3 +1,4 @@
+import { problemJsonSchema, problemResponse } from '../../errors/problem-schema.js';
 import type { SoapVersion, WsdlPort, XsdType } from '../model.js';
 import { XsdJsonSchemas, operationJsonSchemas, type JsonSchema } from '../xsd-json-schema.js';
 
@@ -74,39 +75,23 @@ function responsesOf(output: JsonSchema, faults: Readonly<Record<string, JsonSch
           allOf: [{ $ref: REF + SOAP_PROBLEM_SCHEMA }],
           properties: { faultDetail: { anyOf: [{ type: 'object', properties: faults, additionalProperties: true }, { type: 'null' }] } },
         };
-  const problemResponse = (description: string): Record<string, unknown> => ({ description, content: { 'application/problem+json': { schema: problem } } });
   const responses: Record<string, unknown> = {
     '200': { description: `The operation's output, converted from the SOAP ${version} response.`, content: { 'application/json': { schema: output } } },
   };
   const statuses = new Set([...Object.keys(DEFAULT_ERRORS), ...mapped.map(String)]);
   for (const status of [...statuses].sort()) {
-    responses[status] = problemResponse(DEFAULT_ERRORS[status] ?? 'A SOAP fault mapped to this status by the operation\'s fault table (soap-fault).');
+    responses[status] = problemResponse(DEFAULT_ERRORS[status] ?? 'A SOAP fault mapped to this status by the operation\'s fault table (soap-fault).', problem);
   }
   return responses;
 }
 
 function soapProblemSchema(): JsonSchema {
-  return {
-    type: 'object',
-    description: 'RFC 9457 problem details, with the SOAP fault when the service answered one.',
-    required: ['type', 'title', 'status'],
-    properties: {
-      type: { type: 'string', format: 'uri-reference' },
-      title: { type: 'string' },
-      status: { type: 'integer', minimum: 100, maximum: 599 },
-      detail: { type: 'string' },
-      instance: { type: 'string' },
-      errors: {
-        type: 'array',
-        description: 'Request violations, each with the JSON pointer of the field.',
-        items: { type: 'object', properties: { location: { type: 'string' }, message: { type: 'string' } } },
-      },
-      soapVersion: { type: 'string', enum: ['1.1', '1.2'] },
-      faultCode: { type: 'string', description: 'Client, Server (1.1); Sender, Receiver (1.2); VersionMismatch, MustUnderstand, ...' },
-      faultSubcodes: { type: 'array', items: { type: 'string' }, description: 'SOAP 1.2 subcodes, or the parts of a dotted SOAP 1.1 code.' },
-      faultReason: { type: 'string' },
-      faultDetail: { anyOf: [{ type: 'object' }, { type: 'null' }], description: 'The fault detail entries as JSON, by element local name.' },
-      upstreamStatus: { type: 'integer', description: 'The HTTP status of an answer that was not a SOAP envelope.' },
-    },
-  };
+  return problemJsonSchema('RFC 9457 problem details, with the SOAP fault when the service answered one.', 'Request violations, each with the JSON pointer of the field.', {
+    soapVersion: { type: 'string', enum: ['1.1', '1.2'] },
+    faultCode: { type: 'string', description: 'Client, Server (1.1); Sender, Receiver (1.2); VersionMismatch, MustUnderstand, ...' },
+    faultSubcodes: { type: 'array', items: { type: 'string' }, description: 'SOAP 1.2 subcodes, or the parts of a dotted SOAP 1.1 code.' },
+    faultReason: { type: 'string' },
+    faultDetail: { anyOf: [{ type: 'object' }, { type: 'null' }], description: 'The fault detail entries as JSON, by element local name.' },
+    upstreamStatus: { type: 'integer', description: 'The HTTP status of an answer that was not a SOAP envelope.' },
+  });
 }

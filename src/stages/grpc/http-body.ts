@@ -3,10 +3,10 @@
  * represented as JSON". A request body bound to one is passed as raw bytes with its Content-Type; a response that
  * is one is answered with its `data` as the body and its `content_type` as Content-Type.
  */
-import type { Http2ServerRequest } from 'node:http2';
 import protobuf from 'protobufjs';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { RequestContext } from '../../pipeline/context.js';
+import { closeAfterAnswer, readBodyUpTo } from '../request-body.js';
 
 /** Full name of the message type. */
 export const HTTP_BODY = 'google.api.HttpBody';
@@ -49,51 +49,12 @@ export async function readRawBody(ctx: RequestContext, limit: number): Promise<R
   const contentType = ctx.req.headers['content-type'] ?? '';
   if (ctx.body !== undefined) return { contentType, data: ctx.body };
   if (!ctx.hasBody) return { contentType, data: Buffer.alloc(0) };
-  const data = await new Promise<Buffer | null>((resolve, reject) => {
-    const { req } = ctx;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      resolve(Buffer.concat(chunks, size));
-    };
-    const onError = (): void => {
-      cleanup();
-      reject(new GatewayError('bad-request', 'The request body could not be read.'));
-    };
-    const cleanup = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onError);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onError);
-  });
+  const data = await readBodyUpTo(ctx.req, limit);
   if (data === null) {
     closeAfterAnswer(ctx);
     throw new GatewayError('payload-too-large', `The body exceeds the limit for this route of ${limit} bytes.`);
   }
   return { contentType, data };
-}
-
-/**
- * On HTTP/1.1, the answer to a request whose body was not read to the end closes the connection: the unread
- * bytes must not be taken for the next request.
- */
-export function closeAfterAnswer(ctx: RequestContext): void {
-  if ((ctx.req as Http2ServerRequest).stream === undefined && !ctx.res.headersSent) ctx.res.setHeader('connection', 'close');
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { RequestContext } from '../../pipeline/context.js';
-import { closeAfterAnswer } from './http-body.js';
+import { closeAfterAnswer } from '../request-body.js';
 
 /** Bounds on a streamed request body. */
 export interface RequestStreamLimits {

@@ -1,6 +1,7 @@
 import http2 from 'node:http2';
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, IncomingHttpStatusHeader, OutgoingHttpHeaders } from 'node:http2';
 import type { GatewayError } from '../../errors/gateway-error.js';
+import type { Cancellable } from '../canceller.js';
 import type { UpstreamCall, UpstreamReply } from '../types.js';
 import { sendRequest, type RequestController, type ResponseHandler } from './h1/client.js';
 import { HOP_BY_HOP } from './hop-by-hop.js';
@@ -78,8 +79,8 @@ function declaredTooLarge(headers: Readonly<Record<string, string | string[] | u
   return typeof length === 'string' && Number(length) > max;
 }
 
-/** State shared by both protocols: settle once, one timer, the caller's signal. */
-abstract class BufferedCall {
+/** State shared by both protocols: settle once, one timer, the caller's signal or canceller. */
+abstract class BufferedCall implements Cancellable {
   protected readonly upstream: string;
   protected readonly request: UpstreamCall;
   protected status = 0;
@@ -91,7 +92,6 @@ abstract class BufferedCall {
   #resolve: (reply: UpstreamReply) => void = noop;
   #reject: (error: GatewayError) => void = noop;
   #timer: NodeJS.Timeout | undefined;
-  readonly #onAbort = (): void => this.cancel(cancelledCallError(this.upstream, this.request.signal?.reason));
 
   constructor(upstream: string, request: UpstreamCall) {
     this.upstream = upstream;
@@ -103,15 +103,27 @@ abstract class BufferedCall {
     return new Promise<UpstreamReply>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
-      const signal = this.request.signal;
+      const { signal, canceller } = this.request;
       if (signal?.aborted === true) {
         this.fail(cancelledCallError(this.upstream, signal.reason));
         return;
       }
-      signal?.addEventListener('abort', this.#onAbort, { once: true });
+      if (canceller?.cancelled === true) {
+        this.fail(cancelledCallError(this.upstream, canceller.reason));
+        return;
+      }
+      // The call itself is the listener (handleEvent): no closure per call.
+      signal?.addEventListener('abort', this, { once: true });
+      if (canceller !== undefined) canceller.target = this;
       this.#timer = setTimeout(() => this.cancel(headersTimeoutError(this.upstream, this.request.timeoutMs)), this.request.timeoutMs);
       this.begin();
     });
+  }
+
+  /** The request's signal was aborted or its {@link Canceller} fired. */
+  handleEvent(): void {
+    const { signal, canceller } = this.request;
+    this.cancel(cancelledCallError(this.upstream, canceller?.cancelled === true ? canceller.reason : signal?.reason));
   }
 
   /** Sends the request; failures go to {@link fail}. */
@@ -155,7 +167,9 @@ abstract class BufferedCall {
   #finish(): void {
     this.settled = true;
     clearTimeout(this.#timer);
-    this.request.signal?.removeEventListener('abort', this.#onAbort);
+    this.request.signal?.removeEventListener('abort', this);
+    const canceller = this.request.canceller;
+    if (canceller !== undefined && canceller.target === this) canceller.target = undefined;
   }
 }
 
