@@ -44,7 +44,11 @@ export const limitsSchema = z
       .describe('largest request body streamed to an upstream without buffering'),
     maxHeaderBytes: byteSize.default(16_384),
     headersTimeoutMs: positiveMs.default(10_000).describe('time allowed to receive all request headers, from the start of the request'),
-    requestTimeoutMs: positiveMs.default(60_000).describe('total time allowed to receive a whole request, headers and body'),
+    requestTimeoutMs: positiveMs
+      .default(60_000)
+      .describe(
+        'total time allowed to receive a whole request, headers and body, from its start; the streamed request body of a gRPC client-streaming or bidi route is bounded by its stream limits instead',
+      ),
     keepAliveTimeoutMs: positiveMs.default(5_000),
   })
   .strict();

@@ -52,6 +52,7 @@ export function buildRoute(route: RouteDefinition): CompiledRoute {
     documentFile: operation.documentFile,
     upstreamName: grpc !== undefined ? grpc.upstream.name : soap !== undefined ? soap.upstream.name : mapping !== undefined ? `mapping:${mapping.file}` : (upstream?.name ?? ''),
     stageNames: Object.freeze(stageNames),
+    messageStreamBody: grpc?.clientStreaming === true,
     handle: compose(stages),
   });
 }

@@ -44,5 +44,11 @@ export interface CompiledRoute {
   readonly upstreamName: string;
   /** Names of the stages this route runs, in order (for `gateway routes`). */
   readonly stageNames: readonly string[];
+  /**
+   * The request body is a stream of messages read for as long as the call lives (gRPC client-streaming and bidi):
+   * the listener's whole-request time bound does not apply to it, the route's stream limits do
+   * (server/request-time-bound.ts).
+   */
+  readonly messageStreamBody: boolean;
   readonly handle: Handler;
 }

@@ -9,6 +9,7 @@ import type { RequestContext } from '../pipeline/context.js';
 import type { ClientRequestLike, ClientResponseLike } from '../upstreams/types.js';
 import type { HealthEndpoints } from '../health/endpoints.js';
 import { requestIdFor } from './request-id.js';
+import { endExemption, exemptFromRequestTime } from './request-time-bound.js';
 
 export interface DispatcherOptions {
   /** Profiles' route sets in selection order, the default route set last. */
@@ -71,6 +72,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   function onRouteDone(this: RequestContext): void {
+    if (this.route.messageStreamBody) endExemption(this.req, this.res);
     finish(this, this.req, this.res, this.requestId, this.rawPath, this.startedAt, this.bytesOut);
   }
 
@@ -81,6 +83,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       logger.error({ requestId, operationId: this.route.operationId, err: error }, 'request failed');
     }
     this.bytesOut += sendProblem(res, problem, requestId, this.method === 'HEAD');
+    if (this.route.messageStreamBody) endExemption(this.req, res);
     finish(this, this.req, res, requestId, this.rawPath, this.startedAt, this.bytesOut);
   }
 
@@ -134,6 +137,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return;
     }
 
+    // Its body lives as long as the call: bounded by the route's stream limits, not the whole-request time.
+    if (lookup.value.messageStreamBody) exemptFromRequestTime(req);
     const ctx: RequestContext = {
       req,
       res,

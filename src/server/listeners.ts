@@ -7,6 +7,7 @@ import type { DeepReadonly } from '../config/deep-freeze.js';
 import type { LimitsConfig, ListenerConfig } from '../config/schema.js';
 import { ERROR_CODES, problemType, type ErrorCode } from '../errors/codes.js';
 import type { Dispatcher } from './dispatch.js';
+import { boundHttp2RequestTime, expiredWhileExempt } from './request-time-bound.js';
 
 /** A bound listener: its address and how to shut it down. */
 export interface Listener {
@@ -27,8 +28,9 @@ type AnyServer = http.Server | http2.Http2Server | http2.Http2SecureServer;
 /**
  * Starts one listener. HTTP/1.1 uses node:http with its header-size limit and its two request timers
  * (`headersTimeout` for the headers and `requestTimeout` for the whole request, both counted from the start of
- * the request, not per read, so a slow client cannot stretch them). `https` serves h2 and http/1.1 on one port
- * through ALPN; `h2c` is HTTP/2 with prior knowledge.
+ * the request, not per read, so a slow client cannot stretch them); HTTP/2 streams get the same whole-request
+ * bound from request-time-bound.ts, which also exempts routes whose body is a stream of messages. `https` serves h2
+ * and http/1.1 on one port through ALPN; `h2c` is HTTP/2 with prior knowledge.
  */
 export async function startListener(
   config: DeepReadonly<ListenerConfig>,
@@ -89,7 +91,7 @@ export async function startListener(
     // Stream-level HTTP/2 protocol errors are answered by node with RST_STREAM; nothing to write here.
     server.on('sessionError', () => undefined);
     const requestTimeoutMs = limits.requestTimeoutMs;
-    server.on('stream', (stream: http2.ServerHttp2Stream) => boundRequestTime(stream, requestTimeoutMs));
+    server.on('stream', (stream: http2.ServerHttp2Stream) => boundHttp2RequestTime(stream, requestTimeoutMs));
   }
   if (config.protocol === 'https') {
     server.on('tlsClientError', () => undefined);
@@ -124,36 +126,15 @@ export async function startListener(
 }
 
 /**
- * node:http bounds how long a client may take to send an HTTP/1.1 request; node:http2 has no such limit, so a
- * client could trickle a request body forever. The whole request must arrive within `timeoutMs` of the stream's
- * start (not per read): otherwise it gets a 408 problem (when nothing was answered yet) and the stream is closed.
- */
-function boundRequestTime(stream: http2.ServerHttp2Stream, timeoutMs: number): void {
-  if (stream.endAfterHeaders) return;
-  const timer = setTimeout(onRequestTimeout, timeoutMs, stream);
-  const clear = (): void => clearTimeout(timer);
-  stream.once('end', clear);
-  stream.once('close', clear);
-}
-
-function onRequestTimeout(stream: http2.ServerHttp2Stream): void {
-  if (stream.destroyed) return;
-  if (!stream.headersSent) {
-    const spec = ERROR_CODES['request-timeout'];
-    const body = JSON.stringify({ type: problemType('request-timeout'), title: spec.title, status: spec.status, detail: spec.when });
-    stream.respond({ ':status': spec.status, 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
-    stream.end(body, () => stream.close(http2.constants.NGHTTP2_NO_ERROR));
-    return;
-  }
-  stream.close(http2.constants.NGHTTP2_CANCEL);
-}
-
-/**
  * node:http rejects bad framing (CL with TE, conflicting Content-Lengths, malformed chunks), oversized headers
- * and slow requests before our handler runs; we answer those as problem+json too and close the connection,
- * since the byte stream can no longer be trusted (RFC 9112 §11.2).
+ * and slow requests (headers, or a body still arriving past `requestTimeout`); we answer those as problem+json
+ * and close the connection, since the byte stream can no longer be trusted (RFC 9112 §11.2).
  */
 function writeClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  // An exempt request (a body that is a stream of messages) lives by its route's limits: the connection stays.
+  // node:http has then already swapped its own socket error listener for a no-op, which only means socket errors
+  // close the connection without a 'clientError'.
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && expiredWhileExempt(socket)) return;
   if (!socket.writable || (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
     socket.destroy();
     return;
