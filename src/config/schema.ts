@@ -98,6 +98,9 @@ const targetUrl = z
     message: 'expected an origin like "http://127.0.0.1:9001" or "https://orders.internal:8443" (no path)',
   });
 
+/** Default of an upstream's `timeouts.requestMs`, the timeout of a route without `timeoutMs`. */
+export const UPSTREAM_REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
+
 export const upstreamSchema = z
   .object({
     protocol: z
@@ -108,10 +111,10 @@ export const upstreamSchema = z
     timeouts: z
       .object({
         connectMs: positiveMs.default(2_000),
-        requestMs: positiveMs.default(15_000).describe('from sending the request to the end of the response headers'),
+        requestMs: positiveMs.default(UPSTREAM_REQUEST_TIMEOUT_DEFAULT_MS).describe('from sending the request to the end of the response headers'),
       })
       .strict()
-      .default({ connectMs: 2_000, requestMs: 15_000 }),
+      .default({ connectMs: 2_000, requestMs: UPSTREAM_REQUEST_TIMEOUT_DEFAULT_MS }),
     pool: z
       .object({
         maxConnections: z.number().int().positive().default(128).describe('HTTP/1.1 sockets per target'),
@@ -183,6 +186,13 @@ export const routePolicySchema = z
   })
   .strict();
 
+export const openapiEntrySchema = z
+  .object({
+    file: z.string().min(1),
+    upstream: z.string().min(1).optional().describe('upstream for every operation of this document without a route policy naming one'),
+  })
+  .strict();
+
 export const profileSchema = z
   .object({
     select: z
@@ -195,17 +205,10 @@ export const profileSchema = z
       .strict()
       .refine((select) => Object.values(select).some((value) => value !== undefined), 'expected at least one selector: header, host, pathPrefix or listener'),
     openapi: z
-      .array(z.object({ file: z.string().min(1), upstream: z.string().min(1).optional() }).strict())
+      .array(openapiEntrySchema)
       .optional()
       .describe('the profile\'s own OpenAPI documents: it serves their operations instead of the top-level ones'),
     operations: z.array(z.string().min(1)).optional().describe('the operations this profile serves (default: all of its documents); others are 404 here'),
-  })
-  .strict();
-
-export const openapiEntrySchema = z
-  .object({
-    file: z.string().min(1),
-    upstream: z.string().min(1).optional().describe('upstream for every operation of this document without a route policy naming one'),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_XML_LIMITS, MAX_XML_DEPTH } from '../xml/limits.js';
 
 /**
  * The `soap` section of `gateway.yaml`: SOAP services described by a WSDL, published as JSON routes. Composed into
@@ -9,14 +10,18 @@ import { z } from 'zod';
 const positiveInt = z.number().int().positive();
 
 /** The limits of src/xml/limits.ts, checked here so a bad value is a config error with its pointer. */
-export const SOAP_LIMIT_DEFAULTS = { maxResponseBytes: 10 * 1024 * 1024, maxDepth: 100, maxElements: 100_000 } as const;
+export const SOAP_LIMIT_DEFAULTS = {
+  maxResponseBytes: DEFAULT_XML_LIMITS.maxBytes,
+  maxDepth: DEFAULT_XML_LIMITS.maxDepth,
+  maxElements: DEFAULT_XML_LIMITS.maxElements,
+} as const;
 
 const limits = z
   .object({
     maxResponseBytes: positiveInt
       .default(SOAP_LIMIT_DEFAULTS.maxResponseBytes)
       .describe('largest SOAP response read, in bytes (by Content-Length at once, else while it arrives); a larger one is a 502'),
-    maxDepth: positiveInt.max(1000).default(SOAP_LIMIT_DEFAULTS.maxDepth).describe('deepest element nesting in a response (the Envelope is 1)'),
+    maxDepth: positiveInt.max(MAX_XML_DEPTH).default(SOAP_LIMIT_DEFAULTS.maxDepth).describe('deepest element nesting in a response (the Envelope is 1)'),
     maxElements: positiveInt.default(SOAP_LIMIT_DEFAULTS.maxElements).describe('most elements in one response'),
   })
   .strict();

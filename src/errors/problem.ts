@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
-import { ERROR_CODES, problemType } from './codes.js';
+import { ERROR_CODES, problemType, type ErrorCode } from './codes.js';
 import { GatewayError } from './gateway-error.js';
 
 export type AnyResponse = ServerResponse | Http2ServerResponse;
@@ -32,6 +32,16 @@ export function toProblem(error: GatewayError, requestId: string): ProblemBody {
     }
   }
   return body as ProblemBody;
+}
+
+/**
+ * The problem+json body of an error answered outside any routed request (a client error node:http reports, a
+ * request time bound that expired): there is no request id to give as `instance`. `detail` defaults to the code's
+ * `when`.
+ */
+export function bareProblemBody(code: ErrorCode, detail: string = ERROR_CODES[code].when): string {
+  const spec = ERROR_CODES[code];
+  return JSON.stringify({ type: problemType(code), title: spec.title, status: spec.status, detail });
 }
 
 /** Constant body for when serialising the real problem fails: the client still gets valid problem+json. */

@@ -1,6 +1,7 @@
 import { ConfigError, toPointer, type ConfigIssue } from '../config/config-error.js';
 import type { GatewayConfig } from '../config/load-config.js';
 import type { RouteSet } from '../pipeline/compile-routes.js';
+import { stripPathPrefix } from '../routing/path-prefix.js';
 
 /**
  * The health endpoints are answered before routing, so a route on the same path would never be reached: refuse the
@@ -33,7 +34,7 @@ export function checkHealthEndpointPaths(config: GatewayConfig, routeSets: reado
 /** What a request for `path` would reach in `set`, described for a message, or undefined. */
 function routeAt(set: RouteSet, path: string): string | undefined {
   const prefix = set.select?.pathPrefix;
-  const routed = prefix !== undefined && (path === prefix || path.startsWith(`${prefix}/`)) ? path.slice(prefix.length) || '/' : path;
+  const routed = (prefix === undefined ? undefined : stripPathPrefix(path, prefix)) ?? path;
   const lookup = set.router.find('GET', routed);
   if (lookup.kind === 'match') return `operation "${lookup.value.operationId}"`;
   if (lookup.kind === 'method-not-allowed') return `a route (${lookup.allow})`;

@@ -1,12 +1,11 @@
 import { GatewayError, type Violation } from '../errors/gateway-error.js';
 import { closest } from '../pipeline/closest.js';
-import type { SoapFault, SoapHttpRequest } from '../soap/codec/index.js';
-import type { CompiledTemplate } from '../transform/index.js';
+import { matchFault, type SoapFault, type SoapHttpRequest } from '../soap/codec/index.js';
+import type { CompiledTemplate, Scope } from '../transform/index.js';
 import type { UpstreamReply } from '../upstreams/types.js';
 import { expressionScope, type MappingCompiler } from './mapping-compiler.js';
 import type { MappingStep } from './mapping-schema.js';
 import type { SoapTarget } from './soap-step-target.js';
-import { relaxRequired } from './soap-step-target.js';
 import { callStepUpstream, compileStatuses, createStepCompilation, headerValues, mappingFault, replacementResult, stepBase, type StepInput } from './step-common.js';
 import type { CompiledSelfRunningStep, StepCallContext, StepResult, StepScope } from './step-types.js';
 import { pointerTokens } from './template-site.js';
@@ -43,12 +42,12 @@ export function compileSoapStep(input: SoapStepInput, compiler: MappingCompiler)
   }
   const headers = step.headers === undefined ? undefined : c.template(['headers'], step.headers);
 
-  // Faults that count as success, each with the result to use: checked against the output, every field optional.
+  // Faults that count as success, each with the result to use: checked against the output, every field optional
+  // (with `statuses` listed, resolveTarget has already relaxed `target.shape` for the steps that read this one).
   const version = service.port.soapVersion;
   const faultNames = new Map(operation.wsdl.faults.map((fault) => [fault.name, fault.element?.name.local]));
   const elements = new Set([...faultNames.values()].filter((element): element is string => element !== undefined));
   const known = [...faultNames.keys(), ...elements, ...CODES[version]];
-  const replacementTarget = relaxRequired(target.shape);
   const faultKey = (key: string): string | undefined => {
     const dotted = /^([A-Za-z]+)\.[^.]+(?:\.[^.]+)*$/.exec(key);
     if (known.includes(key) || (version === '1.1' && dotted !== null && (CODES['1.1'] as readonly string[]).includes(dotted[1] as string))) return key;
@@ -62,7 +61,7 @@ export function compileSoapStep(input: SoapStepInput, compiler: MappingCompiler)
   };
   const accepted = compileStatuses(c, step.statuses, faultKey, (key) => ({
     label: `the result of step "${name}" (${operation.wsdl.name}) when it answers ${key}`,
-    shape: replacementTarget,
+    shape: target.shape,
   }));
   // A wsdl:fault name also stands for its detail element: a SOAP 1.1 fault carries only the element.
   for (const [faultName, element] of faultNames) {
@@ -98,11 +97,11 @@ export function compileSoapStep(input: SoapStepInput, compiler: MappingCompiler)
       const outHeaders = headerValues(headers?.evaluate(scope));
       Object.assign(outHeaders, request.headers);
       const exchange = { method: 'POST', path, headers: outHeaders, body: Buffer.from(request.body, 'utf8'), maxResponseBytes };
-      return callStepUpstream(compiled, upstream, exchange, call).then((reply) => settle(reply, stepScope));
+      return callStepUpstream(compiled, upstream, exchange, call).then((reply) => settle(reply, scope));
     },
   };
 
-  function settle(reply: UpstreamReply, stepScope: StepScope): StepResult {
+  function settle(reply: UpstreamReply, scope: Scope): StepResult {
     const contentType = reply.headers['content-type'];
     const outcome = operation.compiled.readResponse({ status: reply.status, contentType: Array.isArray(contentType) ? contentType[0] : contentType, body: reply.body });
     if (outcome.kind === 'success') return { status: 200, headers: reply.headers, body: outcome.body };
@@ -110,7 +109,7 @@ export function compileSoapStep(input: SoapStepInput, compiler: MappingCompiler)
       throw new GatewayError(outcome.error.code, `${label}: ${lowerFirst(outcome.error.detail)}`, { status: outcome.error.status, ...extensionsOf(outcome.error), cause: outcome.error });
     }
     const replacement = acceptedFor(outcome.fault, accepted);
-    if (replacement !== undefined) return replacementResult(compiled, replacement, outcome.error.status, reply.headers, expressionScope(stepScope));
+    if (replacement !== undefined) return replacementResult(compiled, replacement, outcome.error.status, reply.headers, scope);
     const { fault } = outcome;
     const code = [fault.code, ...fault.subcodes].join(fault.version === '1.1' ? '.' : '/');
     throw new GatewayError('soap-fault', `${label} answered with a fault (${code})${fault.reason === '' ? '' : `: ${truncate(fault.reason)}`}`, {
@@ -124,18 +123,7 @@ export function compileSoapStep(input: SoapStepInput, compiler: MappingCompiler)
 
 /** The listed fault that matches, most specific first, as the fault table does: detail element, subcode, code. */
 function acceptedFor(fault: SoapFault, accepted: ReadonlyMap<string, CompiledTemplate>): CompiledTemplate | undefined {
-  if (accepted.size === 0) return undefined;
-  if (fault.detail !== null) {
-    for (const element of Object.keys(fault.detail)) {
-      const hit = accepted.get(element);
-      if (hit !== undefined) return hit;
-    }
-  }
-  for (let i = fault.subcodes.length - 1; i >= 0; i--) {
-    const hit = accepted.get(fault.subcodes[i] as string) ?? (fault.version === '1.1' ? accepted.get([fault.code, ...fault.subcodes.slice(0, i + 1)].join('.')) : undefined);
-    if (hit !== undefined) return hit;
-  }
-  return accepted.get(fault.code);
+  return accepted.size === 0 ? undefined : matchFault(fault, (key) => accepted.get(key));
 }
 
 function extensionsOf(error: GatewayError): { extensions?: Record<string, unknown> } {

@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { closest } from '../pipeline/closest.js';
+import { listed } from './step-common.js';
 
 /** A unary method a gRPC step may call, resolved at load. */
 export interface GrpcMethodRef {
@@ -8,8 +9,6 @@ export interface GrpcMethodRef {
   readonly requestType: protobuf.Type;
   readonly responseType: protobuf.Type;
 }
-
-const MAX_LISTED = 8;
 
 /**
  * Resolves `package.Service/Method` (a step's `grpc:`) in the loaded protos. Any method may be called, with or
@@ -59,8 +58,4 @@ function servicesOf(root: protobuf.Root): Map<string, protobuf.Service> {
   };
   visit(root);
   return out;
-}
-
-function listed(names: readonly string[]): string {
-  return names.length <= MAX_LISTED ? names.join(', ') : `${names.slice(0, MAX_LISTED).join(', ')}, …`;
 }

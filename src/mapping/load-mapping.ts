@@ -2,6 +2,7 @@ import path from 'node:path';
 import { toPointer, type ConfigIssue } from '../config/config-error.js';
 import { parseYamlFile, type SourceMap } from '../config/load-config.js';
 import { mappingFileSchema, type MappingFile } from './mapping-schema.js';
+import { pointerTokens } from './template-site.js';
 
 /** A mapping file parsed and checked against its schema, with its source map for line numbers. */
 export interface LoadedMapping {
@@ -40,8 +41,5 @@ export function loadMappingFile(baseDir: string, file: string, issues: ConfigIss
 
 /** `lineOf` for templates under `prefix` (keys of the template's root in the file), fed JSON pointers. */
 export function templateLines(source: SourceMap, prefix: readonly PropertyKey[]): (pointer: string) => number | undefined {
-  return (pointer: string) => {
-    const tokens = pointer === '' ? [] : pointer.slice(1).split('/').map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
-    return source.lineOf([...prefix, ...tokens.map((token) => (/^\d+$/.test(token) ? Number(token) : token))]);
-  };
+  return (pointer: string) => source.lineOf([...prefix, ...pointerTokens(pointer).map((token) => (/^\d+$/.test(token) ? Number(token) : token))]);
 }

@@ -4,6 +4,7 @@ import type { CompiledSoapOperation } from '../soap/codec/index.js';
 import type { SoapOperation } from '../soap/model.js';
 import { operationJsonSchemas, XsdJsonSchemas } from '../soap/xsd-json-schema.js';
 import { objectOf, shapeFromJsonSchema, type Shape } from '../transform/index.js';
+import { listed } from './step-common.js';
 
 /** What SOAP steps are resolved against: the compiled `soap.services` of gateway.yaml. */
 export interface MappingSoapContext {
@@ -24,8 +25,6 @@ export interface SoapTarget {
   /** The output as the codec reads it: what `steps.<name>` reads are checked against. */
   readonly shape: Shape;
 }
-
-const MAX_LISTED = 8;
 
 /**
  * Finds `soap: { service, operation }` among the compiled services; reports an unknown service or operation with
@@ -100,8 +99,4 @@ export function relaxRequired(shape: Shape, done = new Map<Shape, Shape>()): Sha
   }
   done.set(shape, out);
   return out;
-}
-
-function listed(names: readonly string[]): string {
-  return names.length <= MAX_LISTED ? names.join(', ') : `${names.slice(0, MAX_LISTED).join(', ')}, …`;
 }

@@ -103,6 +103,13 @@ export function replacementResult(
   }
 }
 
+const MAX_LISTED = 8;
+
+/** Names offered in a "not found" message: all of them, or the first eight and "…". */
+export function listed(names: readonly string[]): string {
+  return names.length <= MAX_LISTED ? names.join(', ') : `${names.slice(0, MAX_LISTED).join(', ')}, …`;
+}
+
 /** Evaluated header templates as request headers: lower-case names, absent and null values left out. */
 export function headerValues(values: unknown): Record<string, string> {
   const out: Record<string, string> = {};

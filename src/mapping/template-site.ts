@@ -1,4 +1,6 @@
 import type { SourceMap } from '../config/load-config.js';
+import { unescapeToken } from '../openapi/json-pointer.js';
+import { isTemplateExpression } from '../transform/index.js';
 
 /** Where in a mapping file a value built by a template came from: the line, and the expression (or literal) text. */
 export interface TemplateSite {
@@ -15,7 +17,7 @@ export function locateTemplateNode(source: SourceMap, template: unknown, prefix:
   let node = template;
   const keys: PropertyKey[] = [...prefix];
   for (const token of tokens) {
-    if (isExpression(node)) break;
+    if (isTemplateExpression(node)) break;
     if (Array.isArray(node) && /^\d+$/.test(token) && Number(token) < node.length) {
       node = node[Number(token)] as unknown;
       keys.push(Number(token));
@@ -24,15 +26,11 @@ export function locateTemplateNode(source: SourceMap, template: unknown, prefix:
       keys.push(token);
     } else break;
   }
-  const text = isExpression(node) ? node.slice(1) : (JSON.stringify(node) ?? 'undefined');
+  const text = isTemplateExpression(node) ? node.slice(1) : (JSON.stringify(node) ?? 'undefined');
   return { line: source.lineOf(keys) ?? source.lineOf(prefix) ?? 1, text };
 }
 
 /** The tokens of a JSON pointer (RFC 6901), unescaped. */
 export function pointerTokens(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-function isExpression(node: unknown): node is string {
-  return typeof node === 'string' && node.startsWith('=') && !node.startsWith('==');
+  return pointer === '' ? [] : pointer.slice(1).split('/').map(unescapeToken);
 }

@@ -14,14 +14,15 @@
  *   where it allows null is null), an element declared as an object is one even when it is empty, and text that
  *   does not convert makes the answer a bad response; without one, every value is a string.
  */
+import { escapeToken } from '../openapi/json-pointer.js';
 import { repeatedNames } from '../soap/codec/generic-xml.js';
 import { pushField, setDocumentField, type JsonObject, type JsonValue } from '../soap/codec/json.js';
+import { XSI_NAMESPACE } from '../soap/codec/xsi.js';
 import type { XmlElement } from '../xml/index.js';
-import type { Shape } from '../transform/index.js';
+import { membersOf, type Shape } from '../transform/index.js';
 import { closest } from '../pipeline/closest.js';
 import { ATTRIBUTE_PREFIX, TEXT_KEY } from './xml-writer.js';
 
-const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
 const MAX_PLAN_DEPTH = 40;
 
 type Scalar = 'integer' | 'number' | 'boolean';
@@ -92,10 +93,6 @@ export function compileXmlReadPlan(shape: Shape | undefined, arrays: readonly st
     }
   });
   return root;
-}
-
-function membersOf(shape: Shape): readonly Shape[] {
-  return shape.kind === 'union' ? shape.members : [shape];
 }
 
 function emptyPlan(): MutablePlan {
@@ -191,8 +188,4 @@ function readText(text: string, plan: XmlReadPlan, pointer: string): JsonValue {
       throw new XmlReadError(pointer, `${JSON.stringify(text)} is not a number`);
     }
   }
-}
-
-function escapeToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }

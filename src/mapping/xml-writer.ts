@@ -13,6 +13,8 @@
  * - text and attribute values are always escaped; a character XML 1.0 cannot carry (U+0000, a lone surrogate) is
  *   refused, never sent.
  */
+import { child as pointerBelow, escapeToken, isRecord } from '../openapi/json-pointer.js';
+import { isTemplateExpression } from '../transform/index.js';
 import { escapeXmlAttribute, escapeXmlText, findInvalidXmlChar } from '../xml/index.js';
 
 export const ATTRIBUTE_PREFIX = '@';
@@ -49,8 +51,8 @@ export function xmlNameProblem(name: string, attribute: boolean): string | undef
  * object. Expressions are checked when they run. `report` gets the template keys of each problem.
  */
 export function checkXmlTemplate(template: unknown, report: (keys: readonly PropertyKey[], message: string) => void): void {
-  if (isExpression(template)) return;
-  if (!isObject(template)) {
+  if (isTemplateExpression(template)) return;
+  if (!isRecord(template)) {
     report([], 'the XML body is `{ <root element>: … }`: an object with one key');
     return;
   }
@@ -77,7 +79,7 @@ function checkElement(name: string, value: unknown, keys: PropertyKey[], report:
 }
 
 function checkContent(value: unknown, keys: PropertyKey[], report: (keys: readonly PropertyKey[], message: string) => void, depth: number): void {
-  if (!isObject(value)) return;
+  if (!isRecord(value)) return;
   for (const [key, child] of Object.entries(value)) {
     const at = [...keys, key];
     if (key === TEXT_KEY || key.startsWith(ATTRIBUTE_PREFIX)) {
@@ -85,7 +87,7 @@ function checkContent(value: unknown, keys: PropertyKey[], report: (keys: readon
         const problem = xmlNameProblem(key.slice(1), true);
         if (problem !== undefined) report(at, `attribute ${problem}`);
       }
-      if (isObject(child) || Array.isArray(child)) report(at, `${key === TEXT_KEY ? '`#text`' : `attribute \`${key}\``} takes a string, number or boolean, not ${Array.isArray(child) ? 'an array' : 'an object'}`);
+      if (isRecord(child) || Array.isArray(child)) report(at, `${key === TEXT_KEY ? '`#text`' : `attribute \`${key}\``} takes a string, number or boolean, not ${Array.isArray(child) ? 'an array' : 'an object'}`);
       continue;
     }
     checkElement(key, child, at, report, depth + 1);
@@ -94,34 +96,40 @@ function checkContent(value: unknown, keys: PropertyKey[], report: (keys: readon
 
 /** The whole document for the built body. @throws XmlWriteError */
 export function writeXmlDocument(body: unknown): string {
-  if (!isObject(body)) throw new XmlWriteError('', `the XML body must be an object with one key, the root element; got ${describe(body)}`);
+  if (!isRecord(body)) throw new XmlWriteError('', `the XML body must be an object with one key, the root element; got ${describe(body)}`);
   const names = Object.keys(body).filter((name) => body[name] !== undefined);
   if (names.length !== 1) throw new XmlWriteError('', `the XML body must have exactly one root element; got ${names.length}`);
   const root = names[0] as string;
   if (Array.isArray(body[root])) throw new XmlWriteError(`/${escapeToken(root)}`, 'the root element cannot be an array: an XML document has one root');
   const out: string[] = [XML_DECLARATION];
-  writeElement(root, body[root], ROOT_PREFIXES, `/${escapeToken(root)}`, out, 0);
+  writeElement(root, body[root], ROOT_PREFIXES, [root], out, 0);
   return out.join('');
 }
 
 /** Prefixes in scope: `xml` is bound in every document (Namespaces in XML 1.0 §3). */
 const ROOT_PREFIXES: ReadonlySet<string> = new Set(['xml']);
 
-function writeElement(name: string, value: unknown, prefixes: ReadonlySet<string>, pointer: string, out: string[], depth: number): void {
+/**
+ * `path` leads from the body to `value`: a stack pushed and popped as the writer descends, so the pointer string is
+ * only built for an error, not for every field of every request.
+ */
+function writeElement(name: string, value: unknown, prefixes: ReadonlySet<string>, path: (string | number)[], out: string[], depth: number): void {
   if (value === undefined) return;
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      if (Array.isArray(item)) throw new XmlWriteError(`${pointer}/${index}`, 'an array inside an array has no XML form');
-      writeElement(name, item, prefixes, `${pointer}/${index}`, out, depth);
+      path.push(index);
+      if (Array.isArray(item)) throw new XmlWriteError(pointerOf(path), 'an array inside an array has no XML form');
+      writeElement(name, item, prefixes, path, out, depth);
+      path.pop();
     });
     return;
   }
-  if (depth > MAX_DEPTH) throw new XmlWriteError(pointer, `the XML body nests deeper than ${MAX_DEPTH} levels`);
+  if (depth > MAX_DEPTH) throw new XmlWriteError(pointerOf(path), `the XML body nests deeper than ${MAX_DEPTH} levels`);
   const nameProblem = xmlNameProblem(name, false);
-  if (nameProblem !== undefined) throw new XmlWriteError(pointer, nameProblem);
-  if (!isObject(value)) {
-    checkPrefix(name, prefixes, pointer);
-    out.push(value === null ? `<${name}/>` : `<${name}>${text(value, pointer)}</${name}>`);
+  if (nameProblem !== undefined) throw new XmlWriteError(pointerOf(path), nameProblem);
+  if (!isRecord(value)) {
+    checkPrefix(name, prefixes, path);
+    out.push(value === null ? `<${name}/>` : `<${name}>${text(value, path)}</${name}>`);
     return;
   }
   // Namespace declarations first: they are in scope for the element's own name and for its attributes.
@@ -132,52 +140,58 @@ function writeElement(name: string, value: unknown, prefixes: ReadonlySet<string
       (scope as Set<string>).add(key.slice(7));
     }
   }
-  checkPrefix(name, scope, pointer);
+  checkPrefix(name, scope, path);
   let open = `<${name}`;
   const content: string[] = [];
   for (const key in value) {
     const child = value[key];
-    const at = `${pointer}/${escapeToken(key)}`;
+    path.push(key);
     if (key === TEXT_KEY) {
-      if (child !== undefined && child !== null) content.push(text(child, at));
+      if (child !== undefined && child !== null) content.push(text(child, path));
     } else if (key.startsWith(ATTRIBUTE_PREFIX)) {
-      if (child === undefined || child === null) continue;
-      const attribute = key.slice(1);
-      const problem = xmlNameProblem(attribute, true);
-      if (problem !== undefined) throw new XmlWriteError(at, `attribute ${problem}`);
-      if (!attribute.startsWith('xmlns')) checkPrefix(attribute, scope, at);
-      open += ` ${attribute}="${attributeText(child, at)}"`;
+      if (child !== undefined && child !== null) {
+        const attribute = key.slice(1);
+        const problem = xmlNameProblem(attribute, true);
+        if (problem !== undefined) throw new XmlWriteError(pointerOf(path), `attribute ${problem}`);
+        if (!attribute.startsWith('xmlns')) checkPrefix(attribute, scope, path);
+        open += ` ${attribute}="${attributeText(child, path)}"`;
+      }
     } else {
-      writeElement(key, child, scope, at, content, depth + 1);
+      writeElement(key, child, scope, path, content, depth + 1);
     }
+    path.pop();
   }
   out.push(content.length === 0 ? `${open}/>` : `${open}>${content.join('')}</${name}>`);
 }
 
-function checkPrefix(name: string, prefixes: ReadonlySet<string>, pointer: string): void {
+function pointerOf(path: readonly (string | number)[]): string {
+  return pointerBelow('', ...path);
+}
+
+function checkPrefix(name: string, prefixes: ReadonlySet<string>, path: readonly (string | number)[]): void {
   const colon = name.indexOf(':');
   if (colon !== -1 && !prefixes.has(name.slice(0, colon))) {
-    throw new XmlWriteError(pointer, `prefix "${name.slice(0, colon)}" is not declared: add "@xmlns:${name.slice(0, colon)}" on this element or an ancestor`);
+    throw new XmlWriteError(pointerOf(path), `prefix "${name.slice(0, colon)}" is not declared: add "@xmlns:${name.slice(0, colon)}" on this element or an ancestor`);
   }
 }
 
-function text(value: unknown, pointer: string): string {
-  return escapeXmlText(scalarText(value, pointer));
+function text(value: unknown, path: readonly (string | number)[]): string {
+  return escapeXmlText(scalarText(value, path));
 }
 
-function attributeText(value: unknown, pointer: string): string {
-  return escapeXmlAttribute(scalarText(value, pointer));
+function attributeText(value: unknown, path: readonly (string | number)[]): string {
+  return escapeXmlAttribute(scalarText(value, path));
 }
 
-function scalarText(value: unknown, pointer: string): string {
+function scalarText(value: unknown, path: readonly (string | number)[]): string {
   let out: string;
   if (typeof value === 'string') out = value;
   else if (typeof value === 'boolean') out = value ? 'true' : 'false';
   else if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new XmlWriteError(pointer, `${value} has no XML form`);
+    if (!Number.isFinite(value)) throw new XmlWriteError(pointerOf(path), `${value} has no XML form`);
     out = String(value);
-  } else throw new XmlWriteError(pointer, `expected a string, number or boolean, got ${describe(value)}`);
-  if (findInvalidXmlChar(out) !== -1) throw new XmlWriteError(pointer, 'the text has a character XML 1.0 cannot carry (a control character or a lone surrogate)');
+  } else throw new XmlWriteError(pointerOf(path), `expected a string, number or boolean, got ${describe(value)}`);
+  if (findInvalidXmlChar(out) !== -1) throw new XmlWriteError(pointerOf(path), 'the text has a character XML 1.0 cannot carry (a control character or a lone surrogate)');
   return out;
 }
 
@@ -185,16 +199,4 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : typeof value;
-}
-
-function escapeToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isExpression(value: unknown): boolean {
-  return typeof value === 'string' && value.startsWith('=') && !value.startsWith('==');
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { readDocumentFile } from './document-set.js';
 import { isRecord } from './json-pointer.js';
+import { joinTemplate } from './servers.js';
 
 /**
  * One OpenAPI 3.1 document for the whole gateway (`gateway openapi`, `GET /openapi.json`): the document generated
@@ -24,7 +25,7 @@ export function mergeOpenApi(
     const root = read.root;
     const base = basePath(root.servers);
     for (const [template, item] of Object.entries(isRecord(root.paths) ? root.paths : {})) {
-      const joined = base === '' ? template : template === '/' ? base : `${base}${template}`;
+      const joined = joinTemplate(base, template);
       if (joined in paths) collisions.push(`paths ${joined} (${file})`);
       else paths[joined] = item;
     }

@@ -2,12 +2,13 @@ import path from 'node:path';
 import type protobuf from 'protobufjs';
 import { toPointer, type ConfigIssue } from '../config/config-error.js';
 import type { GatewayConfig } from '../config/load-config.js';
+import { UPSTREAM_REQUEST_TIMEOUT_DEFAULT_MS } from '../config/schema.js';
 import { boundFieldPaths, extractHttpRules, type HttpBinding } from '../grpc/http-rules/extract-http-rules.js';
-import { createJsonCodec } from '../grpc/json/index.js';
+import { createJsonCodec, jsonNameOf, toJsonName } from '../grpc/json/index.js';
 import { compileMetadataRules } from '../grpc/metadata-rules.js';
 import { generateOpenApi, grpcOperationId } from '../grpc/openapi/index.js';
 import { loadProtos } from '../grpc/protos/load-protos.js';
-import type { OperationSpec, RequestValidator } from '../openapi/types.js';
+import type { OperationSpec } from '../openapi/types.js';
 import type { HttpMethod, RouteEntry } from '../routing/types.js';
 import { unroutableMethodReason } from '../routing/methods.js';
 import { requestHttpBodyTarget, responseIsHttpBody } from '../stages/grpc/http-body.js';
@@ -15,14 +16,7 @@ import type { GrpcRoute } from '../stages/transcode-grpc.js';
 import type { GrpcUpstream } from '../upstreams/grpc/grpc-upstream.js';
 import { buildRoute } from './build-route.js';
 import type { CompiledRoute } from './compiled-route.js';
-
-/** Parameters and bodies of transcoded routes are checked by the JSON codec against the proto, not by ajv. */
-const NO_OPENAPI_CHECKS: RequestValidator = {
-  needsJsonBody: false,
-  checksNothing: true,
-  validate: () => ({ ok: true, params: { path: {}, query: {}, header: {} } }),
-};
-const JSON_BODY_CHECKS: RequestValidator = { ...NO_OPENAPI_CHECKS, needsJsonBody: true };
+import { JSON_BODY_CHECKS, NO_OPENAPI_CHECKS, NO_SCHEMAS } from './transcoded-operation.js';
 
 /**
  * Publishes the google.api.http rules of the services named in `grpc.services` as routes of the default route set:
@@ -68,6 +62,8 @@ export function compileGrpcRoutes(
   }
 
   const codecOptions = { emitDefaults: config.grpc.emitDefaults, int64AsNumber: config.grpc.int64AsNumber, ignoreUnknownFields: config.grpc.ignoreUnknownFields };
+  // One set of rules for every transcoded route: they come from `grpc`, not from the binding.
+  const metadata = compileMetadataRules(config.grpc);
   for (const binding of rules.bindings) {
     const serviceConfig = config.grpc.services[binding.service];
     const upstream = serviceConfig === undefined ? undefined : grpcUpstreams.get(serviceConfig.upstream);
@@ -109,7 +105,7 @@ export function compileGrpcRoutes(
       requestMediaTypes: binding.body === undefined || requestHttpBody !== undefined ? [] : clientStreaming ? ['application/x-ndjson'] : ['application/json'],
       requestBodyRequired: false,
       validator: binding.body === undefined || requestHttpBody !== undefined || clientStreaming ? NO_OPENAPI_CHECKS : JSON_BODY_CHECKS,
-      schemas: { dialect: '3.1' as const, body: undefined, parameters: [], responses: {}, resolveRef: () => undefined },
+      schemas: NO_SCHEMAS,
     });
     const grpc: GrpcRoute = {
       binding,
@@ -123,11 +119,12 @@ export function compileGrpcRoutes(
       queryExcluded: boundFieldPaths(binding),
       grpcPath: `/${binding.method}`,
       ignoreUnknownQuery: config.grpc.ignoreUnknownFields,
-      metadata: compileMetadataRules(config.grpc),
+      metadata,
       serverStreaming: method?.responseStream === true,
       clientStreaming,
       requestHttpBody,
       responseHttpBody: responseIsHttpBody(binding.responseBody, responseType),
+      responseBodyKey: binding.responseBody === undefined ? undefined : responseBodyKey(responseType, binding.responseBody),
     };
     const route = buildRoute({
       operation,
@@ -138,7 +135,7 @@ export function compileGrpcRoutes(
       grpc,
       limits: config.limits,
       requestIdHeader: config.requestId.header,
-      defaultTimeoutMs: config.upstreams[upstream.name]?.timeouts.requestMs ?? 15_000,
+      defaultTimeoutMs: config.upstreams[upstream.name]?.timeouts.requestMs ?? UPSTREAM_REQUEST_TIMEOUT_DEFAULT_MS,
     });
     routes.push(route);
     entries.push({ method: operation.method, template: routerTemplate.template, value: route });
@@ -201,3 +198,9 @@ function toRouterTemplate(binding: HttpBinding): RouterTemplate {
   };
 }
 
+
+/** The JSON key the codec writes for the `response_body` field (validated to exist when the rule was read). */
+function responseBodyKey(responseType: protobuf.Type, fieldName: string): string {
+  const field = responseType.fields[fieldName];
+  return field === undefined ? toJsonName(fieldName) : jsonNameOf(field);
+}

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ConfigError, toPointer, type ConfigIssue } from '../config/config-error.js';
 import type { GatewayConfig } from '../config/load-config.js';
-import type { ProfileConfig } from '../config/schema.js';
+import { UPSTREAM_REQUEST_TIMEOUT_DEFAULT_MS, type ProfileConfig } from '../config/schema.js';
 import type { DeepReadonly } from '../config/deep-freeze.js';
 import { compileMapping, type CompiledMapping } from '../mapping/compile-mapping.js';
 import { loadMappingFile, type LoadedMapping } from '../mapping/load-mapping.js';
@@ -127,12 +127,12 @@ export function compileRoutes(
   const grpcSteps = { upstreams: grpcUpstreams, root: grpcRoutes.root, protosConfigured: config.protos.files.length > 0 || config.protos.descriptorSets.length > 0 };
   // SOAP steps call the compiled soap.services (published or not), typed by their WSDL.
   const soapSteps = { services: soapRoutes.services, configured: new Set(Object.keys(config.soap.services)) };
+  const timeoutOf = (name: string): number => config.upstreams[name]?.timeouts.requestMs ?? UPSTREAM_REQUEST_TIMEOUT_DEFAULT_MS;
   const compiledMappings = new Map<LoadedMapping, Map<OperationSpec, CompiledMapping | undefined>>();
   const mappingFor = (loaded: LoadedMapping, operation: OperationSpec): CompiledMapping | undefined => {
     let byOperation = compiledMappings.get(loaded);
     if (byOperation === undefined) compiledMappings.set(loaded, (byOperation = new Map()));
     if (!byOperation.has(operation)) {
-      const timeoutOf = (name: string): number => config.upstreams[name]?.timeouts.requestMs ?? 15_000;
       const validateResponses = config.routes[operation.operationId]?.validateResponses ?? config.validateResponses;
       byOperation.set(operation, compileMapping(loaded, operation, upstreams, timeoutOf, config.env, validateResponses, issues, grpcSteps, soapSteps));
     }
@@ -178,7 +178,7 @@ export function compileRoutes(
         mapping,
         limits: config.limits,
         requestIdHeader: config.requestId.header,
-        defaultTimeoutMs: upstream === undefined ? 15_000 : (config.upstreams[upstream.name]?.timeouts.requestMs ?? 15_000),
+        defaultTimeoutMs: upstream === undefined ? UPSTREAM_REQUEST_TIMEOUT_DEFAULT_MS : timeoutOf(upstream.name),
       });
       routes.push(route);
       entries.push({ method: operation.method as HttpMethod, template: operation.publicTemplate, value: route });

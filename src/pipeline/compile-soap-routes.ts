@@ -1,20 +1,15 @@
 import { toPointer, type ConfigIssue } from '../config/config-error.js';
 import type { GatewayConfig } from '../config/load-config.js';
-import type { OperationSpec, RequestValidator } from '../openapi/types.js';
+import { UPSTREAM_REQUEST_TIMEOUT_DEFAULT_MS } from '../config/schema.js';
+import type { OperationSpec } from '../openapi/types.js';
 import type { RouteEntry } from '../routing/types.js';
 import { generateSoapOpenApi } from '../soap/openapi/index.js';
 import type { SoapRoute } from '../stages/transcode-soap.js';
 import type { HttpUpstream } from '../upstreams/types.js';
 import { buildRoute } from './build-route.js';
 import type { CompiledRoute, RouteDefinition } from './compiled-route.js';
+import { JSON_BODY_CHECKS, NO_SCHEMAS } from './transcoded-operation.js';
 import { compileSoapServices, type CompiledSoapService, type PrefetchedWsdls } from './soap-services.js';
-
-/** The JSON body is checked by the codec against the XSD (every violation with its pointer), not by ajv. */
-const JSON_BODY_CHECKS: RequestValidator = {
-  needsJsonBody: true,
-  checksNothing: true,
-  validate: () => ({ ok: true, params: { path: {}, query: {}, header: {} } }),
-};
 
 /** Route policy fields that mean something for a SOAP route (`validate` only as its default, true). */
 const SOAP_POLICY_FIELDS = new Set(['timeoutMs', 'maxBodyBytes']);
@@ -67,8 +62,9 @@ export function compileSoapRoutes(
         documentFile: config.file,
         requestMediaTypes: ['application/json'],
         requestBodyRequired: false,
+        // The JSON body is checked by the codec against the XSD (every violation with its pointer), not by ajv.
         validator: JSON_BODY_CHECKS,
-        schemas: { dialect: '3.1' as const, body: undefined, parameters: [], responses: {}, resolveRef: () => undefined },
+        schemas: NO_SCHEMAS,
       });
       const definition: RouteDefinition = {
         operation: spec,
@@ -78,7 +74,7 @@ export function compileSoapRoutes(
         mapping: undefined,
         limits: config.limits,
         requestIdHeader: config.requestId.header,
-        defaultTimeoutMs: service.config.timeoutMs ?? upstreamConfig?.timeouts.requestMs ?? 15_000,
+        defaultTimeoutMs: service.config.timeoutMs ?? upstreamConfig?.timeouts.requestMs ?? UPSTREAM_REQUEST_TIMEOUT_DEFAULT_MS,
       };
       const soap: SoapRoute = {
         service: service.name,

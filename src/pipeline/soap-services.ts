@@ -96,17 +96,18 @@ export function compileSoapServices(
     let codec = codecs.get(model);
     // The model's named types let the reader honour xsi:type (a derived type's extra fields are kept).
     if (codec === undefined) codecs.set(model, (codec = createSoapCodec(model.types === undefined ? {} : { types: model.types })));
+    // What every operation of the service is compiled with; the fault table is the operation's own.
+    const shared = {
+      ...(service.security === undefined ? {} : { security: usernameToken(service.security.usernameToken) }),
+      staticHeaders: service.headers.map(staticHeader),
+      xmlLimits: { maxBytes: service.limits.maxResponseBytes, maxDepth: service.limits.maxDepth, maxElements: service.limits.maxElements },
+    };
     const operations = new Map<string, { wsdl: SoapOperation; compiled: CompiledSoapOperation }>();
     for (const operation of port.operations) {
       const faults = service.operations[operation.name]?.faults;
       const table = faults === undefined ? undefined : faultTable(faults, operation, port, (key, message) => issue(['operations', operation.name, 'faults', key], message));
       try {
-        const compiledOperation = codec.compileOperation(port, operation, {
-          ...(table === undefined ? {} : { faultStatuses: table }),
-          ...(service.security === undefined ? {} : { security: usernameToken(service.security.usernameToken) }),
-          staticHeaders: service.headers.map(staticHeader),
-          xmlLimits: { maxBytes: service.limits.maxResponseBytes, maxDepth: service.limits.maxDepth, maxElements: service.limits.maxElements },
-        });
+        const compiledOperation = codec.compileOperation(port, operation, table === undefined ? shared : { ...shared, faultStatuses: table });
         operations.set(operation.name, { wsdl: operation, compiled: compiledOperation });
       } catch (error) {
         if (!(error instanceof SoapCodecCompileError)) throw error;

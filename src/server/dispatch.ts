@@ -8,6 +8,7 @@ import type { RouteSet } from '../pipeline/compile-routes.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { ClientRequestLike, ClientResponseLike } from '../upstreams/types.js';
 import type { HealthEndpoints } from '../health/endpoints.js';
+import { stripPathPrefix } from '../routing/path-prefix.js';
 import { requestIdFor } from './request-id.js';
 import { endExemption, exemptFromRequestTime } from './request-time-bound.js';
 
@@ -44,6 +45,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { routeSets, logger, accessLog, requestIdHeader, trustIncomingRequestId, openApi, health } = options;
   const defaultSet = routeSets[routeSets.length - 1] as RouteSet;
   const hasProfiles = routeSets.length > 1;
+  // node:http and node:http2 deliver header names lower-case; the config may spell them either way.
+  const selectHeaders = routeSets.map((set) => set.select?.header?.name.toLowerCase());
+  // Host names compare case-insensitively (RFC 9110 §4.2.3): lower-cased once here, and per request in hostWithoutPort.
+  const selectHosts = routeSets.map((set) => set.select?.host?.toLowerCase());
   let inFlight = 0;
   let draining = false;
   let idleWaiters: (() => void)[] = [];
@@ -103,18 +108,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return;
     }
 
-    let routeSet = defaultSet;
-    let routedPath = rawPath;
-    if (hasProfiles) {
-      for (const candidate of routeSets) {
-        const stripped = selects(candidate, req, listener, rawPath);
-        if (stripped !== undefined) {
-          routeSet = candidate;
-          routedPath = stripped;
-          break;
-        }
-      }
-    }
     if (openApi !== undefined && rawPath === openApi.path && (method === 'GET' || method === 'HEAD')) {
       const body = openApi.body();
       const bytes = Buffer.byteLength(body);
@@ -123,6 +116,20 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       else res.end(body);
       finish(undefined, req, res, requestId, rawPath, startedAt, method === 'HEAD' ? 0 : bytes);
       return;
+    }
+
+    let routeSet = defaultSet;
+    let routedPath = rawPath;
+    if (hasProfiles) {
+      for (let i = 0; i < routeSets.length; i++) {
+        const candidate = routeSets[i] as RouteSet;
+        const stripped = selects(candidate, selectHeaders[i], selectHosts[i], req, listener, rawPath);
+        if (stripped !== undefined) {
+          routeSet = candidate;
+          routedPath = stripped;
+          break;
+        }
+      }
     }
     const lookup = routeSet.router.find(method, routedPath);
     if (lookup.kind !== 'match') {
@@ -182,25 +189,33 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 /**
  * Whether a route set serves this request, and the path to route it by (a profile's path prefix is stripped).
  * The default route set (no selector) serves everything. A profile matches when any of its selectors does.
+ * `headerName` is the lower-case name of its header selector, `hostName` its lower-case host selector.
  */
-function selects(set: RouteSet, req: ClientRequestLike, listener: string, rawPath: string): string | undefined {
+function selects(
+  set: RouteSet,
+  headerName: string | undefined,
+  hostName: string | undefined,
+  req: ClientRequestLike,
+  listener: string,
+  rawPath: string,
+): string | undefined {
   const select = set.select;
   if (select === undefined) return rawPath;
-  const prefix = select.pathPrefix;
-  if (prefix !== undefined && rawPath.startsWith(prefix) && (rawPath.length === prefix.length || rawPath.charCodeAt(prefix.length) === 47 /* / */)) {
-    return rawPath.length === prefix.length ? '/' : rawPath.slice(prefix.length);
+  if (select.pathPrefix !== undefined) {
+    const stripped = stripPathPrefix(rawPath, select.pathPrefix);
+    if (stripped !== undefined) return stripped;
   }
   if (select.listener !== undefined && select.listener === listener) return rawPath;
-  if (select.header !== undefined && req.headers[select.header.name.toLowerCase()] === select.header.value) return rawPath;
-  if (select.host !== undefined) {
+  if (headerName !== undefined && req.headers[headerName] === select.header?.value) return rawPath;
+  if (hostName !== undefined) {
     const host = req.headers[':authority'] ?? req.headers.host;
-    if (typeof host === 'string' && hostWithoutPort(host) === select.host) return rawPath;
+    if (typeof host === 'string' && hostWithoutPort(host) === hostName) return rawPath;
   }
   return undefined;
 }
 
 function hostWithoutPort(host: string): string {
-  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1).toLowerCase();
   const colon = host.lastIndexOf(':');
   return (colon === -1 ? host : host.slice(0, colon)).toLowerCase();
 }

@@ -5,7 +5,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import type { DeepReadonly } from '../config/deep-freeze.js';
 import type { LimitsConfig, ListenerConfig } from '../config/schema.js';
-import { ERROR_CODES, problemType, type ErrorCode } from '../errors/codes.js';
+import { ERROR_CODES, type ErrorCode } from '../errors/codes.js';
+import { bareProblemBody } from '../errors/problem.js';
 import type { Dispatcher } from './dispatch.js';
 import { boundHttp2RequestTime, expiredWhileExempt } from './request-time-bound.js';
 
@@ -150,9 +151,7 @@ function writeClientError(error: NodeJS.ErrnoException, socket: Socket): void {
     return;
   }
   const spec = ERROR_CODES[code];
-  const detail =
-    code === 'bad-request' ? `The request is not valid HTTP/1.1 (${error.code ?? 'parse error'}).` : spec.when;
-  const body = JSON.stringify({ type: problemType(code), title: spec.title, status: spec.status, detail });
+  const body = bareProblemBody(code, code === 'bad-request' ? `The request is not valid HTTP/1.1 (${error.code ?? 'parse error'}).` : spec.when);
   socket.end(
     `HTTP/1.1 ${spec.status} ${http.STATUS_CODES[spec.status] ?? ''}\r\n` +
       'content-type: application/problem+json\r\n' +

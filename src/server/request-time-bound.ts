@@ -17,7 +17,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import http2 from 'node:http2';
 import type { Http2ServerRequest, ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
-import { ERROR_CODES, problemType } from '../errors/codes.js';
+import { ERROR_CODES } from '../errors/codes.js';
+import { bareProblemBody } from '../errors/problem.js';
 import type { ClientRequestLike, ClientResponseLike } from '../upstreams/types.js';
 
 /** What the bound is enforced on: the HTTP/1.1 connection or the HTTP/2 stream. */
@@ -97,9 +98,8 @@ export function boundHttp2RequestTime(stream: ServerHttp2Stream, timeoutMs: numb
 function onHttp2RequestTimeout(stream: ServerHttp2Stream): void {
   if (stream.destroyed || expiredWhileExempt(stream)) return;
   if (!stream.headersSent) {
-    const spec = ERROR_CODES['request-timeout'];
-    const body = JSON.stringify({ type: problemType('request-timeout'), title: spec.title, status: spec.status, detail: spec.when });
-    stream.respond({ ':status': spec.status, 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
+    const body = bareProblemBody('request-timeout');
+    stream.respond({ ':status': ERROR_CODES['request-timeout'].status, 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
     stream.end(body, () => stream.close(http2.constants.NGHTTP2_NO_ERROR));
     return;
   }

@@ -4,7 +4,7 @@
  * (xs:decimal is always a string on read, a number or a string on write; any integer may be sent as a string).
  */
 import type { SimpleType } from './model.js';
-import { builtinFamily, integerBounds, temporalLexical } from './codec/builtins.js';
+import { HEX_LEXICAL, builtinFamily, integerBounds, temporalLexical } from './codec/builtins.js';
 import { compileSimpleType } from './codec/simple-type.js';
 import { compileXsdPattern } from './codec/xsd-pattern.js';
 
@@ -60,7 +60,7 @@ export function simpleTypeSchema(type: SimpleType, direction: SchemaDirection): 
     case 'base64Binary':
       return withStringFacets({ type: 'string', contentEncoding: 'base64' }, type, false);
     case 'hexBinary':
-      return withStringFacets({ type: 'string', pattern: '^(?:[0-9A-Fa-f]{2})*$' }, type, false);
+      return withStringFacets({ type: 'string', pattern: HEX_LEXICAL.source }, type, false);
     case 'any':
       return direction === 'response' ? { type: 'string' } : { type: ['string', 'number', 'boolean'] };
   }

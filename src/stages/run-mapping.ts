@@ -66,10 +66,11 @@ export function createRunMappingStage(route: RouteDefinition, mapping: CompiledM
         for (const [name, value] of Object.entries(extra)) if (value !== undefined && value !== null) res.setHeader(name, String(value));
       }
       if (text !== '') res.setHeader('content-type', 'application/json');
-      res.setHeader('content-length', Buffer.byteLength(text));
+      const length = Buffer.byteLength(text);
+      res.setHeader('content-length', length);
       res.writeHead(code);
       res.end(ctx.method === 'HEAD' ? undefined : text);
-      ctx.bytesOut = ctx.method === 'HEAD' ? 0 : Buffer.byteLength(text);
+      ctx.bytesOut = ctx.method === 'HEAD' ? 0 : length;
     } catch (error) {
       if (error instanceof TransformRuntimeError) {
         mappingFaults.set(file, (mappingFaults.get(file) ?? 0) + 1);

@@ -2,6 +2,7 @@ import type protobuf from 'protobufjs';
 import { SSE_HEARTBEAT_DEFAULT_MS, STREAM_IDLE_TIMEOUT_DEFAULT_MS } from '../config/schema.js';
 import type { HttpBinding } from '../grpc/http-rules/extract-http-rules.js';
 import type { JsonCodec } from '../grpc/json/index.js';
+import { isRecord } from '../openapi/json-pointer.js';
 import { callDeadline, requestMetadata, type MetadataRules } from '../grpc/metadata-rules.js';
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import type { RouteDefinition } from '../pipeline/compiled-route.js';
@@ -9,7 +10,7 @@ import { Canceller } from '../upstreams/canceller.js';
 import type { GrpcUpstream } from '../upstreams/grpc/grpc-upstream.js';
 import { readRawBody } from './grpc/http-body.js';
 import { writeMessageResponse } from './grpc/message-response.js';
-import { invalid, isObject, urlFields, withUrlFields } from './grpc/request-fields.js';
+import { invalid, urlFields, withUrlFields } from './grpc/request-fields.js';
 import { decodeUrlFields, encodeHttpBodyRequest } from './grpc/request-messages.js';
 import { createStreamResponder } from './grpc/stream-response.js';
 import type { StreamTimings } from './grpc/stream-timers.js';
@@ -45,6 +46,8 @@ export interface GrpcRoute {
   readonly requestHttpBody?: string | undefined;
   /** The response message (or its `response_body` field) is a google.api.HttpBody: answered raw. */
   readonly responseHttpBody?: boolean;
+  /** The JSON key of the `response_body` field (its json_name option honoured), found at load. */
+  readonly responseBodyKey?: string | undefined;
 }
 
 /**
@@ -98,7 +101,7 @@ export function createTranscodeGrpcStage(route: RouteDefinition, grpc: GrpcRoute
       let request: Record<string, unknown> = {};
       if (binding.body === '*') {
         if (ctx.json !== undefined) {
-          if (!isObject(ctx.json)) throw invalid([{ location: '/body', message: 'must be a JSON object (the body is the request message)' }]);
+          if (!isRecord(ctx.json)) throw invalid([{ location: '/body', message: 'must be a JSON object (the body is the request message)' }]);
           request = { ...ctx.json };
         }
       } else if (binding.body !== undefined && ctx.json !== undefined) {

@@ -1,3 +1,4 @@
+import { deepFreeze } from '../config/deep-freeze.js';
 import { constant, POISON, type Compiled, type Env } from './env.js';
 import { didYouMean, TransformRuntimeError } from './errors.js';
 import { FUNCTIONS, type ArgInfo, type CallSite, type FunctionSpec, type ParamKind } from './functions.js';
@@ -8,7 +9,7 @@ import { RESERVED_KEYS } from './paths.js';
 import { compileChain, elements } from './references.js';
 import { arrayOf, describeShape, membersOf, NULL, objectOf, shapeOfValue, UNKNOWN_SHAPE, unionOf, type Shape } from './shape.js';
 import type { Fn, Scope } from './types.js';
-import { deepFreeze, type Bag } from './values.js';
+import type { Bag } from './values.js';
 
 const EMPTY_SCOPE: Scope = Object.freeze({});
 

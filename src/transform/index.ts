@@ -17,6 +17,7 @@ export {
   UNKNOWN_SHAPE,
   arrayOf,
   describeShape,
+  membersOf,
   objectOf,
   unionOf,
   BOOLEAN,
@@ -33,6 +34,7 @@ export {
   type UnionShape,
 } from './shape.js';
 export { assignIssues } from './assign.js';
+export { isTemplateExpression } from './template.js';
 export type { CompileContext, CompiledExpression, CompiledTemplate, Scope, SourceName } from './types.js';
 
 /**

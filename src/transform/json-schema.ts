@@ -2,6 +2,7 @@ import {
   arrayOf,
   BOOLEAN,
   INTEGER,
+  membersOf,
   NULL,
   NUMBER,
   objectOf,
@@ -11,14 +12,11 @@ import {
   type ObjectShape,
   type Shape,
 } from './shape.js';
+import { isRecord } from './values.js';
 
 type Json = Record<string, unknown>;
 
 const MAX_DEPTH = 40;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Converts an OpenAPI 3.0 / 3.1 schema (a JSON Schema object) into a `Shape`.
@@ -138,8 +136,8 @@ function intersect(a: Shape, b: Shape): Shape {
   if (a.kind === 'unknown') return b;
   if (b.kind === 'unknown') return a;
   if (a.kind === 'union' || b.kind === 'union') {
-    const left = a.kind === 'union' ? a.members : [a];
-    const right = b.kind === 'union' ? b.members : [b];
+    const left = membersOf(a);
+    const right = membersOf(b);
     const out: Shape[] = [];
     for (const l of left) for (const r of right) if (compatibleKinds(l, r)) out.push(intersect(l, r));
     return out.length === 0 ? a : unionOf(...out);

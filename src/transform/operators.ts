@@ -1,6 +1,7 @@
 import { fold } from './compiler.js';
 import type { Compiled, Env } from './env.js';
 import { TransformRuntimeError } from './errors.js';
+import { nullish } from './function-helpers.js';
 import type { BinaryOp, Node } from './parser.js';
 import { BOOLEAN, describeShape, membersOf, NUMBER, unionOf, withoutMissing, withoutNullish, type Shape } from './shape.js';
 import type { Fn } from './types.js';
@@ -35,7 +36,7 @@ export function compileOperator(node: OperatorNode, env: Env, compile: (node: No
       if (v === undefined || v === null) return v;
       return typeof v === 'number' ? -v : fail(`\`-\` negates a number, got ${typeName(v)}`);
     };
-    return fold({ shape: unionOf(NUMBER, ...nullishOf(operand.shape)), fn: negate }, [operand], env, node.start);
+    return fold({ shape: unionOf(NUMBER, ...nullish(operand.shape)), fn: negate }, [operand], env, node.start);
   }
   const left = compile(node.left);
   const right = compile(node.right);
@@ -119,10 +120,6 @@ function checkComparable(op: string, a: Shape, b: Shape, env: Env, node: Node, o
 function numeric(shape: Shape): boolean {
   const known = membersOf(withoutNullish(shape));
   return known.length === 0 || known.some((m) => m.kind === 'unknown' || m.kind === 'integer' || m.kind === 'number');
-}
-
-function nullishOf(shape: Shape): Shape[] {
-  return membersOf(shape).filter((m) => m.kind === 'null' || m.kind === 'missing');
 }
 
 function failer(env: Env, offset: number): (message: string) => never {

@@ -155,15 +155,6 @@ export function sameShape(a: Shape, b: Shape): boolean {
   }
 }
 
-export function isUnknown(shape: Shape): boolean {
-  return shape.kind === 'unknown';
-}
-
-/** True when a value of this shape may be of the given kind (`unknown` may be anything). */
-export function mayBe(shape: Shape, kind: Shape['kind']): boolean {
-  return membersOf(shape).some((m) => m.kind === kind || m.kind === 'unknown');
-}
-
 /** The shape without its `null` and `missing` members (what `default(x, …)` keeps of x). */
 export function withoutNullish(shape: Shape): Shape {
   if (shape.kind === 'unknown') return shape;

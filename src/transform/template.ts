@@ -1,3 +1,4 @@
+import { escapeToken } from '../openapi/json-pointer.js';
 import { assignIssues, mayBeMissingMessage, missingFieldMessage, unknownFieldMessage, joinField } from './assign.js';
 import { buildObject, compileArray } from './compiler.js';
 import { constant, POISON, type Compiled } from './env.js';
@@ -24,8 +25,9 @@ export function compileTree(template: unknown, ctx: CompileContext, target: Shap
   return node(template, '', '', target, state);
 }
 
-function escapePointer(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+/** True for a template string that is an expression: it starts with `=`, and `==` escapes a literal `=`. */
+export function isTemplateExpression(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith('=') && !value.startsWith('==');
 }
 
 function push(state: State, pointer: string, expression: string, message: string): void {
@@ -37,7 +39,7 @@ function lineOf(state: State, pointer: string): number {
 }
 
 function node(value: unknown, pointer: string, field: string, target: Shape | undefined, state: State): Compiled {
-  if (typeof value === 'string' && value.startsWith('=') && !value.startsWith('==')) {
+  if (isTemplateExpression(value)) {
     const text = value.slice(1);
     const compiled = compileSource(text, state.ctx, lineOf(state, pointer), pointer, state.issues);
     if (target !== undefined && compiled !== POISON) {
@@ -87,7 +89,7 @@ function objectNode(value: Readonly<Record<string, unknown>>, pointer: string, f
   const keys: string[] = [];
   const values: Compiled[] = [];
   for (const name of names) {
-    const at = `${pointer}/${escapePointer(name)}`;
+    const at = `${pointer}/${escapeToken(name)}`;
     const path = joinField(field, name);
     const child = value[name];
     if (RESERVED_KEYS.has(name)) {
@@ -116,7 +118,7 @@ function objectNode(value: Readonly<Record<string, unknown>>, pointer: string, f
 }
 
 function expressionText(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('=') && !value.startsWith('==') ? value.slice(1) : JSON.stringify(value) ?? String(value);
+  return isTemplateExpression(value) ? value.slice(1) : JSON.stringify(value) ?? String(value);
 }
 
 /**

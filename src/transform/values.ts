@@ -32,38 +32,15 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 /**
  * Copies the own fields of `source` into `target`, skipping `__proto__` (JSON.parse creates it as an own field, and
- * assigning it would replace the target's prototype) and any name in `skip`; `rename` maps old names to new ones.
+ * assigning it would replace the target's prototype) and missing values. (`rename` and `omit` copy through
+ * field-copies.ts.)
  */
-export function copyFields(target: Bag, source: Bag, skip?: ReadonlySet<string>, rename?: ReadonlyMap<string, string>): Bag {
+export function copyFields(target: Bag, source: Bag): Bag {
   const keys = Object.keys(source);
-  if (skip === undefined && rename === undefined) {
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string;
-      const value = source[key];
-      if (value !== undefined && key !== '__proto__') target[key] = value;
-    }
-    return target;
-  }
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
-    if (key === '__proto__' || skip?.has(key) === true) continue;
     const value = source[key];
-    if (value === undefined) continue;
-    target[rename?.get(key) ?? key] = value;
+    if (value !== undefined && key !== '__proto__') target[key] = value;
   }
   return target;
-}
-
-/** Deep-freezes a literal so a template's constant parts can be shared by every request. */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
-}
-
-/** JavaScript truthiness, the rule for `!`, `&&`, `||` and the test of `? :` (`""`, `0`, `null`, missing are false). */
-export function truthy(value: unknown): boolean {
-  return Boolean(value);
 }

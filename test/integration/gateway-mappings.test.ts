@@ -130,13 +130,15 @@ describe('Backend-for-Frontend profiles', () => {
         { name: 'kiosk', protocol: 'h2c', port: 0 },
       ],
       profiles: {
-        mobile: { select: { host: 'm.shop.test' }, operations: ['getCart'] },
+        mobile: { select: { host: 'M.Shop.test' }, operations: ['getCart'] }, // host names compare case-insensitively
         kiosk: { select: { listener: 'kiosk' }, operations: ['getItem'] },
       },
     });
     try {
       const byHost = await request1(`${own.http1}/api/cart`, { headers: { 'x-user-id': '7', host: 'm.shop.test:8080' } });
       expect(json(byHost)).toEqual(user7Compact);
+      const byUpperHost = await request1(`${own.http1}/api/cart`, { headers: { 'x-user-id': '7', host: 'M.SHOP.TEST' } });
+      expect(json(byUpperHost)).toEqual(user7Compact);
       expect(json(await request1(`${own.http1}/api/cart`, { headers: { 'x-user-id': '7' } }))).toEqual(user7Rich);
       expect((await request2(own.h2c, '/api/items/SKU-1')).status).toBe(200);
       expect((await request2(own.h2c, '/api/users/1')).status).toBe(404);

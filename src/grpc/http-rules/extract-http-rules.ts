@@ -1,6 +1,7 @@
 import protobuf from 'protobufjs';
 import { PathTemplateError, parsePathTemplate, type PathTemplate } from './path-template.js';
-import { isRecord, lookupMessage, trimDot } from './proto-fields.js';
+import { isRecord } from '../../openapi/json-pointer.js';
+import { lookupMessage, trimDot } from './proto-fields.js';
 import { validateBody, validatePathVariable, validateResponseBody } from './validate-binding.js';
 
 /** One HTTP route of a gRPC method: the primary `(google.api.http)` rule or one of its `additional_bindings`. */

@@ -56,8 +56,3 @@ export function lookupMessage(root: protobuf.NamespaceBase, name: string): proto
     return undefined;
   }
 }
-
-/** Narrows an unknown option value to a plain object. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -55,7 +55,8 @@ export function toJsonName(name: string): string {
   return out;
 }
 
-function jsonNameOf(field: protobuf.Field): string {
+/** A field's JSON key: its `json_name` option, else the name protoc derives. */
+export function jsonNameOf(field: protobuf.Field): string {
   const option: unknown = field.options?.['json_name'];
   return typeof option === 'string' ? option : toJsonName(field.name);
 }

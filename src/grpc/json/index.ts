@@ -1,7 +1,7 @@
 /**
  * The proto3 JSON mapping on protobufjs reflection: {@link createJsonCodec} and its contracts.
  */
-export { createJsonCodec, toJsonName, type JsonCodec } from './codec.js';
+export { createJsonCodec, jsonNameOf, toJsonName, type JsonCodec } from './codec.js';
 export {
   JsonEncodeError,
   type JsonCodecOptions,

@@ -9,7 +9,6 @@
  *
  * 64-bit values are handed to protobufjs as decimal strings (its `fromObject` parses them with `Long`).
  */
-import protobuf from 'protobufjs';
 import { fail, JsonEncodeError, type ResolvedOptions, type ValueCodec } from './types.js';
 
 interface IntRange {
@@ -227,6 +226,3 @@ export function createScalarCodec(type: string, options: ResolvedOptions): Value
   if (type === 'bytes') return bytesCodec;
   return undefined;
 }
-
-/** protobufjs's `util` (for `longFromHash`), re-exported so other modules need not import protobufjs twice. */
-export const pbUtil = protobuf.util;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import protobuf from 'protobufjs';
+import { isRecord } from '../../openapi/json-pointer.js';
 
 /** `extend google.protobuf.MethodOptions { HttpRule http = 72295728; }` (google/api/annotations.proto). */
 const HTTP_RULE_FIELD = 72295728;
@@ -65,8 +66,4 @@ export function httpRulesOf(bytes: Uint8Array): FileHttpRules[] {
 
 function listOf(value: unknown): Record<string, unknown>[] {
   return Array.isArray(value) ? value.filter(isRecord) : [];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

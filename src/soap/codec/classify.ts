@@ -5,13 +5,14 @@
  * the message when the body is not SOAP at all.
  */
 import { GatewayError } from '../../errors/gateway-error.js';
+import { child } from '../../openapi/json-pointer.js';
 import { XmlLimitError, XmlSyntaxError } from '../../xml/errors.js';
 import type { XmlLimits } from '../../xml/limits.js';
 import { parseXml, type XmlElement } from '../../xml/parse.js';
 import { decodeXmlBytes } from '../../xml/read-body.js';
 import type { SoapVersion } from '../model.js';
 import { versionOfNamespace } from './envelope.js';
-import { ReadContext, SoapDecodeError, jsonPointer } from './errors.js';
+import { ReadContext, SoapDecodeError } from './errors.js';
 import { readFault, type DetailReaders, type SoapFault } from './fault.js';
 import { soapFaultToError, type FaultStatusTable } from './fault-status.js';
 import type { JsonValue } from './json.js';
@@ -74,10 +75,10 @@ export function classifySoapResponse(response: SoapHttpResponse, decoder: Respon
   }
   let header: XmlElement | undefined;
   let body: XmlElement | undefined;
-  for (const child of root.children) {
-    if (child.ns !== root.ns) continue;
-    if (child.local === 'Header') header = child;
-    else if (child.local === 'Body') body = child;
+  for (const part of root.children) {
+    if (part.ns !== root.ns) continue;
+    if (part.local === 'Header') header = part;
+    else if (part.local === 'Body') body = part;
   }
   if (body === undefined) return bad(status, 'a SOAP envelope without a Body');
 
@@ -96,7 +97,7 @@ export function classifySoapResponse(response: SoapHttpResponse, decoder: Respon
     return { kind: 'success', body: result.body, headers: result.headers };
   } catch (error) {
     if (!(error instanceof SoapDecodeError)) throw error;
-    const where = jsonPointer('', ctx.path);
+    const where = child('', ...ctx.path);
     return bad(status, `a SOAP response that does not fit its schema at ${where === '' ? '/' : where}: ${error.message}`);
   }
 }

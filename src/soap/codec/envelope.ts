@@ -10,6 +10,7 @@ import type { QName, SoapVersion } from '../model.js';
 import { escapeXmlAttribute, escapeXmlText, findInvalidXmlChar } from '../../xml/escape.js';
 import { parseXml } from '../../xml/parse.js';
 import { SoapCodecCompileError } from './errors.js';
+import { XSI_NAMESPACE } from './xsi.js';
 
 export const SOAP11_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP12_ENVELOPE_NS = 'http://www.w3.org/2003/05/soap-envelope';
@@ -81,7 +82,7 @@ export interface EnvelopeFrame {
 export function envelopeFrame(version: SoapVersion, declarations: string): EnvelopeFrame {
   const p = ENVELOPE_PREFIX;
   return {
-    head: `<?xml version="1.0" encoding="utf-8"?><${p}:Envelope xmlns:${p}="${envelopeNamespace(version)}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"${declarations}>`,
+    head: `<?xml version="1.0" encoding="utf-8"?><${p}:Envelope xmlns:${p}="${envelopeNamespace(version)}" xmlns:xsi="${XSI_NAMESPACE}"${declarations}>`,
     headerOpen: `<${p}:Header>`,
     headerClose: `</${p}:Header>`,
     bodyOpen: `<${p}:Body>`,

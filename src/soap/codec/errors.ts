@@ -5,6 +5,7 @@
  * the response classifier turns into `upstream-bad-response`.
  */
 import type { Violation } from '../../errors/gateway-error.js';
+import { child } from '../../openapi/json-pointer.js';
 
 /** A WSDL/XSD construct the codec cannot give a JSON form to; thrown while compiling, never per request. */
 export class SoapCodecCompileError extends Error {
@@ -31,13 +32,6 @@ export const MAX_JSON_DEPTH = 256;
 /** Violations are capped: a hostile 10,000-item array should not produce a 10,000-entry problem. */
 export const MAX_VIOLATIONS = 20;
 
-/** JSON pointer (RFC 6901) of a path below a root pointer such as '/body'. */
-export function jsonPointer(root: string, path: readonly (string | number)[]): string {
-  let pointer = root;
-  for (const segment of path) pointer += '/' + String(segment).replaceAll('~', '~0').replaceAll('/', '~1');
-  return pointer;
-}
-
 /**
  * The state of writing one request: where in the JSON we are (a stack, pushed and popped as the writers descend,
  * so a path string is only built when something is wrong) and what was wrong so far.
@@ -52,7 +46,7 @@ export class WriteContext {
   }
 
   fail(message: string): void {
-    if (this.violations.length < MAX_VIOLATIONS) this.violations.push({ location: jsonPointer(this.#root, this.path), message });
+    if (this.violations.length < MAX_VIOLATIONS) this.violations.push({ location: child(this.#root, ...this.path), message });
   }
 
   get failed(): boolean {

@@ -27,24 +27,29 @@ const DEFAULT_STATUS: Readonly<Record<string, number>> = {
   DataEncodingUnknown: 502,
 };
 
+/**
+ * What `lookup` gives for the most specific key of the fault it knows, in the order of {@link FaultStatusTable}:
+ * a detail element, then each subcode from the innermost out (for 1.1 also the dotted code up to it), then the
+ * code. The fault table and a mapping step's `statuses` match faults alike.
+ */
+export function matchFault<T>(fault: SoapFault, lookup: (key: string) => T | undefined): T | undefined {
+  if (fault.detail !== null) {
+    for (const element of Object.keys(fault.detail)) {
+      const hit = lookup(element);
+      if (hit !== undefined) return hit;
+    }
+  }
+  for (let i = fault.subcodes.length - 1; i >= 0; i--) {
+    const hit = lookup(fault.subcodes[i] as string) ?? (fault.version === '1.1' ? lookup([fault.code, ...fault.subcodes.slice(0, i + 1)].join('.')) : undefined);
+    if (hit !== undefined) return hit;
+  }
+  return lookup(fault.code);
+}
+
 /** The status for a fault: an override if one matches, else the default table; an unknown code is a 502. */
 export function faultStatus(fault: SoapFault, table: FaultStatusTable | undefined): number {
-  if (table !== undefined) {
-    if (fault.detail !== null) {
-      for (const element of Object.keys(fault.detail)) {
-        const status = own(table, element);
-        if (status !== undefined) return status;
-      }
-    }
-    for (let i = fault.subcodes.length - 1; i >= 0; i--) {
-      let status = own(table, fault.subcodes[i] as string);
-      if (status === undefined && fault.version === '1.1') status = own(table, [fault.code, ...fault.subcodes.slice(0, i + 1)].join('.'));
-      if (status !== undefined) return status;
-    }
-    const status = own(table, fault.code);
-    if (status !== undefined) return status;
-  }
-  return DEFAULT_STATUS[fault.code] ?? 502;
+  const override = table === undefined ? undefined : matchFault(fault, (key) => own(table, key));
+  return override ?? DEFAULT_STATUS[fault.code] ?? 502;
 }
 
 /** Checks a table from config; returns the message of the first bad entry, or undefined. */

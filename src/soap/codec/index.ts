@@ -18,7 +18,7 @@
 export { createSoapCodec, type CompiledSoapOperation, type SoapCodec, type SoapCodecOptions, type SoapHttpRequest, type SoapOperationOptions, type SoapRequestInput } from './operation.js';
 export { classifySoapResponse, type ResponseDecoder, type SoapHttpResponse, type SoapResponseOutcome } from './classify.js';
 export { readFault, type SoapFault } from './fault.js';
-export { checkFaultStatusTable, faultStatus, soapFaultToError, type FaultStatusTable } from './fault-status.js';
+export { checkFaultStatusTable, faultStatus, matchFault, soapFaultToError, type FaultStatusTable } from './fault-status.js';
 export { SOAP11_ENVELOPE_NS, SOAP12_ENVELOPE_NS, soapRequestHeaders, type StaticSoapHeader } from './envelope.js';
 export { passwordDigest, type UsernameTokenOptions } from './ws-security.js';
 export { SoapCodecCompileError } from './errors.js';

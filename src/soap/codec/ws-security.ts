@@ -64,8 +64,13 @@ export function compileUsernameToken(options: UsernameTokenOptions, version: Soa
   const textPassword = escapeXmlText(options.password);
   const tail = '</wsse:UsernameToken></wsse:Security>';
 
+  if (!withNonce) {
+    const fixed = head + textPassword + '</wsse:Password>' + tail;
+    return function usernameToken() {
+      return fixed;
+    };
+  }
   return function usernameToken() {
-    if (!withNonce) return head + textPassword + '</wsse:Password>' + tail;
     const nonce = random(NONCE_BYTES);
     const created = now().toISOString();
     const password = digest ? passwordDigest(nonce, created, options.password) : textPassword;

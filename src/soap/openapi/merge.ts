@@ -3,9 +3,9 @@
  * in (src/openapi/merge-documents.ts). The generators name their schemas apart (`pkg.Message`, `<service>.Type`),
  * so a collision is a real one: the first document wins and it is listed under `x-protogate-collisions`.
  */
-type Doc = Record<string, unknown>;
+import { isRecord } from '../../openapi/json-pointer.js';
 
-const isRecord = (value: unknown): value is Doc => typeof value === 'object' && value !== null && !Array.isArray(value);
+type Doc = Record<string, unknown>;
 
 export function mergeGeneratedOpenApi(first: Doc | undefined, second: Doc | undefined): Doc | undefined {
   if (first === undefined || second === undefined) return first ?? second;

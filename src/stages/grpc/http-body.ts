@@ -64,16 +64,17 @@ export async function readRawBody(ctx: RequestContext, limit: number): Promise<R
 export function requestHttpBodyTarget(body: string | undefined, requestType: protobuf.Type): string | undefined {
   if (body === undefined) return undefined;
   if (body === '*') return isHttpBody(requestType) ? '*' : undefined;
-  const field = requestType.fields[body];
-  if (field === undefined || field.repeated || field.map) return undefined;
-  const resolved = field.resolve().resolvedType;
-  return resolved instanceof protobuf.Type && isHttpBody(resolved) ? body : undefined;
+  return isHttpBodyField(requestType, body) ? body : undefined;
 }
 
 /** Whether a binding's response (the message, or its `response_body` field) is a google.api.HttpBody. */
 export function responseIsHttpBody(responseBody: string | undefined, responseType: protobuf.Type): boolean {
-  if (responseBody === undefined) return isHttpBody(responseType);
-  const field = responseType.fields[responseBody];
+  return responseBody === undefined ? isHttpBody(responseType) : isHttpBodyField(responseType, responseBody);
+}
+
+/** Whether `type` has a singular (not repeated, not map) field `name` of type google.api.HttpBody. */
+function isHttpBodyField(type: protobuf.Type, name: string): boolean {
+  const field = type.fields[name];
   if (field === undefined || field.repeated || field.map) return false;
   const resolved = field.resolve().resolvedType;
   return resolved instanceof protobuf.Type && isHttpBody(resolved);

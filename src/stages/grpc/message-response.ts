@@ -1,11 +1,12 @@
 import type { ServerResponse } from 'node:http';
+import type protobuf from 'protobufjs';
 import { GrpcStatus } from '../../errors/grpc-status.js';
 import type { UnaryResult } from '../../grpc/client/index.js';
 import { responseMetadataHeaders } from '../../grpc/metadata-rules.js';
 import type { RequestContext } from '../../pipeline/context.js';
 import type { GrpcRoute } from '../transcode-grpc.js';
 import { DEFAULT_CONTENT_TYPE, httpBodyOf } from './http-body.js';
-import { isObject, toLowerCamel } from './request-fields.js';
+import { isRecord } from '../../openapi/json-pointer.js';
 import { statusProblem } from './status-problem.js';
 
 /**
@@ -15,7 +16,7 @@ import { statusProblem } from './status-problem.js';
  * @throws GatewayError `upstream-grpc-status` for a non-OK status, with the HTTP status of the gRPC table.
  */
 export function writeMessageResponse(ctx: RequestContext, grpc: GrpcRoute, result: UnaryResult): void {
-  const { binding, responseType, responseCodec, upstream } = grpc;
+  const { binding, responseType, upstream } = grpc;
   const metadataHeaders = responseMetadataHeaders(result.headers, result.trailers, grpc.metadata);
   if (result.status !== GrpcStatus.OK) {
     throw statusProblem(upstream.name, result.status, result.message, result.statusDetails, metadataHeaders);
@@ -30,10 +31,16 @@ export function writeMessageResponse(ctx: RequestContext, grpc: GrpcRoute, resul
     ctx.bytesOut = head ? 0 : data.length;
     return;
   }
-  let json = responseCodec.toJson(message);
-  if (binding.responseBody !== undefined && isObject(json)) json = json[toLowerCamel(binding.responseBody)] ?? null;
-  const text = JSON.stringify(json);
-  res.writeHead(200, { ...metadataHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  const text = JSON.stringify(responseJson(grpc, message));
+  const length = Buffer.byteLength(text);
+  res.writeHead(200, { ...metadataHeaders, 'content-type': 'application/json', 'content-length': length });
   res.end(head ? undefined : text);
-  ctx.bytesOut = head ? 0 : Buffer.byteLength(text);
+  ctx.bytesOut = head ? 0 : length;
+}
+
+/** A response message (or its `response_body` field, null when unset) as proto3 JSON; streamed messages too. */
+export function responseJson(grpc: GrpcRoute, message: protobuf.Message): unknown {
+  const json = grpc.responseCodec.toJson(message);
+  const key = grpc.responseBodyKey;
+  return key !== undefined && isRecord(json) ? (json[key] ?? null) : json;
 }

@@ -3,6 +3,7 @@
  * combine with what the body gives, per google/api/http.proto.
  */
 import { GatewayError, type Violation } from '../../errors/gateway-error.js';
+import { isRecord } from '../../openapi/json-pointer.js';
 import { matchPathTemplate } from '../../grpc/http-rules/match-path-template.js';
 import { bindQueryParameters } from '../../grpc/http-rules/query-parameters.js';
 import type { RequestContext } from '../../pipeline/context.js';
@@ -61,22 +62,13 @@ export function invalid(violations: Violation[], extensions?: Record<string, unk
   });
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** `response_body` / `body` field names are proto names; the JSON the codec writes uses lowerCamelCase names. */
-export function toLowerCamel(name: string): string {
-  return name.replace(/_([a-z0-9])/g, (_match, char: string) => char.toUpperCase());
-}
-
 function setPath(target: Record<string, unknown>, fieldPath: string, value: unknown): void {
   const names = fieldPath.split('.');
   let node = target;
   for (let index = 0; index < names.length - 1; index++) {
     const name = names[index] as string;
     const next = node[name];
-    node = (node[name] = isObject(next) ? { ...next } : {}) as Record<string, unknown>;
+    node = (node[name] = isRecord(next) ? { ...next } : {}) as Record<string, unknown>;
   }
   node[names[names.length - 1] as string] = value;
 }
@@ -84,7 +76,7 @@ function setPath(target: Record<string, unknown>, fieldPath: string, value: unkn
 function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(source)) {
     const existing = target[key];
-    if (isObject(existing) && isObject(value)) {
+    if (isRecord(existing) && isRecord(value)) {
       const merged = { ...existing };
       mergeInto(merged, value);
       target[key] = merged;

@@ -6,7 +6,8 @@
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { GrpcRoute } from '../transcode-grpc.js';
 import { httpBodyObject } from './http-body.js';
-import { invalid, isObject, withUrlFields, type UrlFields } from './request-fields.js';
+import { isRecord } from '../../openapi/json-pointer.js';
+import { invalid, withUrlFields, type UrlFields } from './request-fields.js';
 
 /** Encodes one item of a streamed request body (1-based `line`); throws a GatewayError for a bad line. */
 export type ItemEncoder = (bytes: Buffer, line: number) => Uint8Array;
@@ -60,7 +61,7 @@ export function createItemEncoder(grpc: GrpcRoute, fields: UrlFields, contentTyp
     }
     let request: Record<string, unknown>;
     if (bodyPrefix === '') {
-      if (!isObject(json)) {
+      if (!isRecord(json)) {
         throw invalid([{ location: `/body/line/${line}`, message: 'must be a JSON object (each line is one request message)' }], { line }, where);
       }
       request = { ...json };

@@ -52,7 +52,7 @@ import type { RequestContext } from '../../pipeline/context.js';
 import type { ClientRequestLike } from '../../upstreams/types.js';
 import type { GrpcRoute } from '../transcode-grpc.js';
 import { DEFAULT_CONTENT_TYPE, httpBodyOf } from './http-body.js';
-import { isObject, toLowerCamel } from './request-fields.js';
+import { responseJson } from './message-response.js';
 import { inBandProblem, inBandStatus, statusProblem } from './status-problem.js';
 import { startStreamTimers, type StreamTimings } from './stream-timers.js';
 
@@ -79,7 +79,7 @@ type Format = 'raw' | 'sse' | 'ndjson';
  * started on its handler.
  */
 export function createStreamResponder(ctx: RequestContext, grpc: GrpcRoute, timings: StreamTimings): StreamResponder {
-  const { upstream, responseType, responseCodec, binding } = grpc;
+  const { upstream, responseType, binding } = grpc;
   const res = ctx.res as ServerResponse;
   const format: Format = grpc.responseHttpBody ? 'raw' : acceptsEventStream(ctx.req.headers.accept) ? 'sse' : 'ndjson';
   const head = ctx.method === 'HEAD';
@@ -144,9 +144,7 @@ export function createStreamResponder(ctx: RequestContext, grpc: GrpcRoute, timi
       const body = httpBodyOf(message, binding.responseBody);
       return { chunk: body.data, contentType: body.contentType === '' ? DEFAULT_CONTENT_TYPE : body.contentType };
     }
-    let json = responseCodec.toJson(message);
-    if (binding.responseBody !== undefined && isObject(json)) json = json[toLowerCamel(binding.responseBody)] ?? null;
-    const text = JSON.stringify(json);
+    const text = JSON.stringify(responseJson(grpc, message));
     return format === 'sse' ? { chunk: `data: ${text}\n\n`, contentType: 'text/event-stream' } : { chunk: `${text}\n`, contentType: 'application/x-ndjson' };
   };
   const writeInBand = (problem: Record<string, unknown>): void => {

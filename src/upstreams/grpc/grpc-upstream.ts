@@ -1,11 +1,9 @@
 import type { DeepReadonly } from '../../config/deep-freeze.js';
 import type { UpstreamConfig } from '../../config/schema.js';
 import {
-  createGrpcChannel, serverStreamCall, unaryCall, type GrpcChannel, type ServerStreamCall, type ServerStreamHandler,
-  type ServerStreamRequest, type UnaryRequest, type UnaryResult,
-} from '../../grpc/client/index.js';
-import {
-  clientStreamCall, duplexCall, type ClientStreamCall, type DuplexCall, type DuplexHandler, type StreamingRequest,
+  clientStreamCall, createGrpcChannel, duplexCall, serverStreamCall, unaryCall, type ClientStreamCall, type DuplexCall,
+  type DuplexHandler, type GrpcChannel, type ServerStreamCall, type ServerStreamHandler, type ServerStreamRequest,
+  type StreamingRequest, type UnaryRequest, type UnaryResult,
 } from '../../grpc/client/index.js';
 import { loadTlsMaterial } from '../http/targets.js';
 import { TargetRotation } from '../../health/target-rotation.js';

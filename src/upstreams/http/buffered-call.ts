@@ -21,6 +21,7 @@ import {
   brokenResponseError,
   cancelledCallError,
   connectionError,
+  errorCode,
   headersTimeoutError,
   invalidCallError,
   malformedResponseError,
@@ -66,11 +67,6 @@ function callHeaders(request: UpstreamCall, target: UpstreamTarget): Record<stri
   headers[request.requestIdHeader.toLowerCase()] = request.requestId;
   headers.host ??= target.authority;
   return headers;
-}
-
-function errorCode(error: unknown): string {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : '';
 }
 
 /** True when a declared Content-Length is already over the limit (an invalid one is the parser's business). */

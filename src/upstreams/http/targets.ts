@@ -85,6 +85,16 @@ export function tlsClientOptions(material: TlsMaterial | undefined): tls.Connect
 }
 
 /**
+ * Options of our own `tls.connect` to `target` offering the `alpn` protocols: {@link tlsClientOptions} plus SNI, by
+ * default the target's host name; none for an IP literal (RFC 6066 §3: literal IP addresses are not permitted).
+ */
+export function tlsSocketOptions(material: TlsMaterial | undefined, target: UpstreamTarget, alpn: string[]): tls.ConnectionOptions {
+  const options = { ...tlsClientOptions(material), ALPNProtocols: alpn };
+  if (options.servername === undefined && net.isIP(target.hostname) === 0) options.servername = target.hostname;
+  return options;
+}
+
+/**
  * Destroys a freshly created `socket` with a {@link ConnectTimeoutError} unless it is connected (TCP, plus the TLS handshake for a
  * TLS socket) within `timeoutMs`. Node has no connect timeout of its own; `socket.setTimeout` would also fire on
  * an idle pooled connection, which is not what this limit means.

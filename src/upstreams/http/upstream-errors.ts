@@ -37,7 +37,8 @@ const TLS_CODES = new Set([
   'HOSTNAME_MISMATCH',
 ]);
 
-function errorCode(error: unknown): string {
+/** The string `code` of a Node / client error, or `''`. */
+export function errorCode(error: unknown): string {
   if (typeof error !== 'object' || error === null) return '';
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : '';

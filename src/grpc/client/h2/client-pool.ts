@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { tlsClientOptions, type TlsMaterial, type UpstreamTarget } from '../../../upstreams/http/targets.js';
+import { tlsSocketOptions, type TlsMaterial, type UpstreamTarget } from '../../../upstreams/http/targets.js';
 import { H2Connection, type ConnectionOwner, type H2ConnectionOptions } from './connection.js';
 import { H2ConnectionLostError } from './errors.js';
 import { RequestHeaderEncoder } from './hpack-encoder.js';
@@ -61,11 +61,7 @@ export class H2ClientPool implements ConnectionOwner {
       firstStreamId: options.firstStreamId ?? 1,
     };
     if (target.secure) {
-      const base = tlsClientOptions(options.tls);
-      // SNI only for host names (RFC 6066 §3: literal IP addresses are not permitted).
-      const servername = base.servername ?? (net.isIP(target.hostname) === 0 ? target.hostname : undefined);
-      this.#tlsOptions = { ...base, host: target.hostname, port: target.port, ALPNProtocols: ['h2'] };
-      if (servername !== undefined) this.#tlsOptions.servername = servername;
+      this.#tlsOptions = { ...tlsSocketOptions(options.tls, target, ['h2']), host: target.hostname, port: target.port };
     }
   }
 

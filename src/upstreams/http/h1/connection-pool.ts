@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { armConnectTimeout, tlsClientOptions, type TlsMaterial, type UpstreamTarget } from '../targets.js';
+import { armConnectTimeout, tlsSocketOptions, type TlsMaterial, type UpstreamTarget } from '../targets.js';
 import { H1_POOL_CLOSED_CODE, H1Error } from './errors.js';
 import { ResponseParser } from './response-parser.js';
 
@@ -92,11 +92,7 @@ export class H1ConnectionPool {
     this.#idleMs = options.idleTimeoutMs ?? 4_000;
     this.#maxHeaderBytes = options.maxHeaderBytes ?? 65_536;
     if (target.secure) {
-      const base = tlsClientOptions(options.tls);
-      // SNI only for host names (RFC 6066 §3: literal IP addresses are not permitted).
-      const servername = base.servername ?? (net.isIP(target.hostname) === 0 ? target.hostname : undefined);
-      this.#tlsOptions = { ...base, ALPNProtocols: ['http/1.1'] };
-      if (servername !== undefined) this.#tlsOptions.servername = servername;
+      this.#tlsOptions = tlsSocketOptions(options.tls, target, ['http/1.1']);
     }
   }
 
