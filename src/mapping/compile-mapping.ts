@@ -5,6 +5,7 @@ import { compileResponseValidator, type ResponseValidator } from '../openapi/res
 import {
   compileExpression,
   compileTemplate,
+  isTemplateExpression,
   shapeFromJsonSchema,
   UNKNOWN_SHAPE,
   unionOf,
@@ -238,7 +239,8 @@ function referencedSteps(step: MappingStep): string[] {
   const names = new Set<string>();
   const visit = (value: unknown): void => {
     if (typeof value === 'string') {
-      if (!value.startsWith('=')) return;
+      // Literal text ("==steps.x" is the text "=steps.x") reads no step.
+      if (!isTemplateExpression(value)) return;
       for (const match of value.matchAll(STEP_REFERENCE)) names.add((match[1] ?? match[2]) as string);
     } else if (Array.isArray(value)) value.forEach(visit);
     else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit);

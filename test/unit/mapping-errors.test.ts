@@ -66,6 +66,23 @@ describe('a wrong mapping is a config error naming the file, the line and the ex
       ['m.yaml:3 /steps/a: steps form a cycle: a → b → a'],
     ],
     [
+      'literal text that looks like a reference ("==steps.b.x" is the text "=steps.b.x") reads no step: no cycle',
+      [
+        'operationId: getCart',
+        'steps:',
+        '  a:',
+        '    upstream: carts',
+        '    http: { method: POST, path: /a }',
+        '    body: { x: "==steps.b.x" }',
+        '  b:',
+        '    upstream: carts',
+        '    http: { method: POST, path: /b }',
+        '    body: { x: "=steps.a.x" }',
+        ...okResponse,
+      ],
+      [],
+    ],
+    [
       'an unknown upstream and a path placeholder without a value',
       ['operationId: getCart', 'steps:', '  cart:', '    upstream: cart', '    http: { method: GET, path: "/carts/{id}" }', ...okResponse],
       ['m.yaml:4 /steps/cart/upstream: upstream "cart" is not defined in gateway.yaml; expected one of: users, inventory, carts'],
