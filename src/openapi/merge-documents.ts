@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { readDocumentFile } from './document-set.js';
 import { isRecord } from './json-pointer.js';
-import { joinTemplate } from './servers.js';
+import { joinTemplate, serverBasePaths } from './servers.js';
 
 /**
  * One OpenAPI 3.1 document for the whole gateway (`gateway openapi`, `GET /openapi.json`): the document generated
@@ -44,9 +44,10 @@ export function mergeOpenApi(
   };
 }
 
+/**
+ * The base path the document's paths are shown under: the first one routing serves them at (server variables
+ * take their defaults, as they do for routing; a document that fails that check never got this far).
+ */
 function basePath(servers: unknown): string {
-  const first = Array.isArray(servers) ? servers[0] : undefined;
-  const url = isRecord(first) && typeof first.url === 'string' ? first.url : '/';
-  const pathname = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? new URL(url.replace(/\{[^}]+\}/g, 'x')).pathname : url;
-  return pathname.replace(/\/+$/, '');
+  return serverBasePaths(servers, '/servers', '', [])[0] ?? '';
 }
