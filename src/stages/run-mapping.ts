@@ -5,7 +5,7 @@ import { runSteps } from '../mapping/executor.js';
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import type { RouteDefinition } from '../pipeline/compiled-route.js';
 import { TransformRuntimeError, type Scope } from '../transform/index.js';
-import { Canceller } from '../upstreams/canceller.js';
+import { ClientCancel } from './client-cancel.js';
 
 /** Counts runtime mapping faults by mapping file; the metrics endpoint (a later issue) reads it. */
 export const mappingFaults = new Map<string, number>();
@@ -31,10 +31,7 @@ export function createRunMappingStage(route: RouteDefinition, mapping: CompiledM
       profile: ctx.profile,
       steps: {},
     };
-    // A Canceller rather than an AbortController: no EventTarget listener per request (see canceller.ts).
-    const canceller = new Canceller();
-    const onClose = (): void => canceller.cancel(new Error('client closed the connection'));
-    ctx.res.once('close', onClose);
+    const canceller = new ClientCancel(ctx.res);
     try {
       const outcome = await runSteps(plan, scope, {
         canceller,
@@ -80,7 +77,7 @@ export function createRunMappingStage(route: RouteDefinition, mapping: CompiledM
       if (GatewayError.is(error) && error.code === 'mapping-failed') mappingFaults.set(file, (mappingFaults.get(file) ?? 0) + 1);
       throw error;
     } finally {
-      ctx.res.off('close', onClose);
+      canceller.release();
     }
   };
 }

@@ -6,7 +6,6 @@ import { isRecord } from '../openapi/json-pointer.js';
 import { callDeadline, requestMetadata, type MetadataRules } from '../grpc/metadata-rules.js';
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import type { RouteDefinition } from '../pipeline/compiled-route.js';
-import { Canceller } from '../upstreams/canceller.js';
 import type { GrpcUpstream } from '../upstreams/grpc/grpc-upstream.js';
 import { readRawBody } from './grpc/http-body.js';
 import { writeMessageResponse } from './grpc/message-response.js';
@@ -15,6 +14,7 @@ import { decodeUrlFields, encodeHttpBodyRequest } from './grpc/request-messages.
 import { createStreamResponder } from './grpc/stream-response.js';
 import type { StreamTimings } from './grpc/stream-timers.js';
 import { bidiStreaming, clientStreaming, type StreamingCallPlan } from './grpc/streaming-request.js';
+import { ClientCancel } from './client-cancel.js';
 
 /** What a transcoded route needs, resolved at load. */
 export interface GrpcRoute {
@@ -120,11 +120,13 @@ export function createTranscodeGrpcStage(route: RouteDefinition, grpc: GrpcRoute
     }
 
     // 2. One unary call; the client going away cancels it.
-    const canceller = new Canceller();
-    const onClose = (): void => canceller.cancel();
-    ctx.res.on('close', onClose);
-    const result = await upstream.unary({ path: grpcPath, requestBytes, metadata, deadlineMs, canceller });
-    ctx.res.removeListener('close', onClose);
+    const canceller = new ClientCancel(ctx.res);
+    let result;
+    try {
+      result = await upstream.unary({ path: grpcPath, requestBytes, metadata, deadlineMs, canceller });
+    } finally {
+      canceller.release();
+    }
     // 3. The response message (or its response_body field) as JSON, or raw for a google.api.HttpBody.
     writeMessageResponse(ctx, grpc, result);
   };

@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import type { RouteDefinition } from '../pipeline/compiled-route.js';
 import type { CompiledSoapOperation } from '../soap/codec/index.js';
-import { Canceller } from '../upstreams/canceller.js';
 import type { HttpUpstream } from '../upstreams/types.js';
+import { ClientCancel } from './client-cancel.js';
 
 /** What a route published from a WSDL operation needs, resolved at load. */
 export interface SoapRoute {
@@ -38,10 +38,7 @@ export function createTranscodeSoapStage(route: RouteDefinition, soap: SoapRoute
     const request = operation.writeRequest({ body: ctx.json === undefined ? {} : ctx.json });
     // 2. One buffered exchange, bounded by what is left of the route's budget.
     const elapsed = performance.now() - ctx.startedAt;
-    // A Canceller rather than an AbortController: no EventTarget listener per request (see canceller.ts).
-    const canceller = new Canceller();
-    const onClose = (): void => canceller.cancel(new Error('client closed the connection'));
-    ctx.res.once('close', onClose);
+    const canceller = new ClientCancel(ctx.res);
     let reply;
     try {
       reply = await upstream.call({
@@ -56,7 +53,7 @@ export function createTranscodeSoapStage(route: RouteDefinition, soap: SoapRoute
         requestIdHeader,
       });
     } finally {
-      ctx.res.off('close', onClose);
+      canceller.release();
     }
     // 3. What the answer is: the body decides, not the status (a Fault may come with 200, a success never with 500).
     const contentType = reply.headers['content-type'];

@@ -27,6 +27,7 @@ import {
   malformedResponseError,
   responseTooLargeError,
 } from './upstream-errors.js';
+import { PAYLOAD_METHODS } from './method-semantics.js';
 
 /**
  * `HttpUpstream.call`: one buffered exchange for aggregation steps. HTTP/1.1 goes through our own client and the
@@ -43,8 +44,6 @@ const DROPPED = new Set([
 ]);
 /** Hop-by-hop fields removed from a reply. */
 const REPLY_DROPPED = HOP_BY_HOP;
-/** Methods with defined content semantics: an empty body is announced with `content-length: 0` (RFC 9110 §8.6). */
-const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /** node:http2 errors thrown by `session.request` for headers it refuses to send (nothing was sent). */
 const H2_INVALID_HEADER_CODES = new Set([
   'ERR_INVALID_CHAR',

@@ -39,6 +39,7 @@ import { TargetRotation } from '../../health/target-rotation.js';
 import type { CheckedUpstream } from '../../health/types.js';
 import { httpHealthTarget } from './health-probe.js';
 import { badResponseError, brokenResponseError, connectionError, headersTimeoutError } from './upstream-errors.js';
+import { DUMPED_METHODS } from './method-semantics.js';
 
 /** What http2-proxy hands `onReq`: the client's method and path and the headers it already cleaned. */
 interface ProxiedRequest {
@@ -64,8 +65,6 @@ export const CLIENT_CLOSED_STATUS = 499;
 
 /** Methods an HTTP/2 request opens with END_STREAM in node and in http2-wrapper (no DATA frames follow). */
 const H2_ENDED_METHODS = new Set(['GET', 'HEAD', 'DELETE']);
-/** Methods whose client body http2-proxy drains instead of streaming. */
-const DUMPED_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * http2-wrapper refuses a body on GET/HEAD/DELETE; content there is legal, only without defined semantics

@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { ClientRequestLike, ForwardRequest } from '../types.js';
 import type { UpstreamTarget } from './targets.js';
+import { DUMPED_METHODS, NO_PAYLOAD_METHODS } from './method-semantics.js';
 
 /**
  * Turns the header set http2-proxy prepared (client headers minus hop-by-hop fields, plus `Via` and `Forwarded`)
@@ -9,10 +10,6 @@ import type { UpstreamTarget } from './targets.js';
  * override.
  */
 
-/** Methods whose body http2-proxy drops (`req.resume()` then `end()`) when it is left to stream. */
-const DUMPED_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Methods that do not anticipate content: an empty buffered body is sent without Content-Length (RFC 9110 §8.6). */
-const NO_PAYLOAD_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 /**
  * Connection-specific fields, forbidden in HTTP/2 (RFC 9113 §8.2.2); `host` is replaced by `:authority`

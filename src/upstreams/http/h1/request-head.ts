@@ -1,8 +1,7 @@
 import { H1_INVALID_REQUEST_CODE, H1Error } from './errors.js';
 import { isSafeFieldValue, isToken } from './fields.js';
+import { PAYLOAD_METHODS } from '../method-semantics.js';
 
-/** Methods with defined content semantics: an empty body is announced with `content-length: 0` (RFC 9110 §8.6). */
-const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 function invalid(message: string): H1Error {
   return new H1Error(H1_INVALID_REQUEST_CODE, message);
