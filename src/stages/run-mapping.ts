@@ -10,6 +10,8 @@ import { ClientCancel } from './client-cancel.js';
 /** Counts runtime mapping faults by mapping file; the metrics endpoint (a later issue) reads it. */
 export const mappingFaults = new Map<string, number>();
 
+const NO_QUERY: Readonly<Record<string, string>> = Object.freeze({});
+
 /**
  * The terminal stage of a route bound by a mapping file: runs its steps (in parallel where independent), then shapes
  * the response from their results with the compiled templates. A runtime fault in an expression becomes a 502
@@ -24,7 +26,7 @@ export function createRunMappingStage(route: RouteDefinition, mapping: CompiledM
   return async function runMappingStage(ctx: RequestContext) {
     const scope: { -readonly [K in keyof Scope]: Scope[K] } = {
       path: ctx.validated?.path ?? ctx.params,
-      query: ctx.validated?.query ?? Object.fromEntries(new URLSearchParams(ctx.rawQuery)),
+      query: ctx.validated?.query ?? (ctx.rawQuery === '' ? NO_QUERY : Object.fromEntries(new URLSearchParams(ctx.rawQuery))),
       headers: ctx.req.headers,
       body: ctx.json,
       auth: {},

@@ -126,10 +126,12 @@ export function parseXml(input: string | Uint8Array, limits: XmlLimits = DEFAULT
     if (input.byteLength > limits.maxBytes) throw new XmlLimitError('bytes', limits.maxBytes);
     xml = UTF8_DECODER.decode(input);
   }
-  prescanXml(xml, limits);
+  // The prolog (XML declaration, comments, PIs) is checked by the prescan and has nothing for the tree; leaving it
+  // out spares fast-xml-parser reading the declaration's pseudo-attributes (~7% of a small response's parse).
+  const rootStart = prescanXml(xml, limits);
   let nodes: FxpNode[];
   try {
-    nodes = parser.parse(xml) as FxpNode[];
+    nodes = parser.parse(rootStart === 0 ? xml : xml.slice(rootStart)) as FxpNode[];
   } catch (error) {
     if (isXmlError(error)) throw error;
     throw new XmlSyntaxError('not-well-formed', error instanceof Error ? error.message : String(error));

@@ -23,11 +23,13 @@ const QUESTION = 0x3f;
 const DQUOTE = 0x22;
 const SQUOTE = 0x27;
 
-export function prescanXml(xml: string, limits: XmlLimits): void {
+/** @returns the offset of the root element's "<": what precedes it (declaration, comments, PIs) carries no content. */
+export function prescanXml(xml: string, limits: XmlLimits): number {
   const len = xml.length;
   const open: string[] = [];
   let elements = 0;
   let rootSeen = false;
+  let rootStart = -1;
   let i = xml.charCodeAt(0) === 0xfeff ? 1 : 0;
 
   while (i < len) {
@@ -98,6 +100,7 @@ export function prescanXml(xml: string, limits: XmlLimits): void {
     elements++;
     if (elements > limits.maxElements) throw new XmlLimitError('elements', limits.maxElements);
     if (open.length + 1 > limits.maxDepth) throw new XmlLimitError('depth', limits.maxDepth);
+    if (!rootSeen) rootStart = lt;
     rootSeen = true;
     if (!selfClosing) open.push(name);
     i = j + 1;
@@ -106,6 +109,7 @@ export function prescanXml(xml: string, limits: XmlLimits): void {
   const unclosed = open.at(-1);
   if (unclosed !== undefined) throw new XmlSyntaxError('not-well-formed', `<${unclosed}> is never closed (truncated document?)`);
   if (!rootSeen) throw new XmlSyntaxError('not-well-formed', 'no root element');
+  return rootStart;
 }
 
 function skipPast(xml: string, terminator: string, from: number, what: string): number {
