@@ -7,7 +7,7 @@ import {
   validationDetail,
   type Violation,
 } from './order-xml.js';
-import { CANCEL_ORDER, CREATE_ORDER, GET_ORDER, LIST_ORDERS, ORDERS_NS } from './request-schema.js';
+import { CALLER_CONTEXT, CANCEL_ORDER, CREATE_ORDER, GET_ORDER, LIST_ORDERS, ORDERS_NS } from './request-schema.js';
 import type { Decoded, DecodedObject, ElementDecl } from './schema-decoder.js';
 import { SoapFault } from './soap-protocol.js';
 import { CATALOG, STORES, type Address, type Line, type Order, type OrderStore, type OrderStatus } from './store.js';
@@ -26,8 +26,10 @@ export interface Operation {
   readonly name: string;
   readonly request: ElementDecl;
   readonly soapAction: string;
-  /** Returns the serialized response wrapper, or throws a SoapFault. */
-  handle(input: DecodedObject, context: OperationContext): string;
+  /** The header blocks its binding declares (soap:header): understood even with mustUnderstand, and decoded. */
+  readonly headers?: readonly ElementDecl[];
+  /** Returns the serialized response wrapper, or throws a SoapFault. `headers` holds the declared blocks sent. */
+  handle(input: DecodedObject, context: OperationContext, headers: Readonly<Record<string, DecodedObject>>): string;
 }
 
 /** An order id the "database" fails on: the way to get a Server / Receiver fault out of the service. */
@@ -189,7 +191,8 @@ const cancelOrder: Operation = {
   name: 'CancelOrder',
   request: CANCEL_ORDER,
   soapAction: 'urn:acme:orders:v1/CancelOrder',
-  handle(input, context) {
+  headers: [CALLER_CONTEXT],
+  handle(input, context, headers) {
     const order = findOrder(context, text(input, 'orderId') as string);
     if (SHIPPED.includes(order.status)) {
       // A declared fault that the service raises as a Server fault, as JAX-WS does for checked exceptions: the
@@ -205,12 +208,16 @@ const cancelOrder: Operation = {
     if (order.status !== 'CANCELLED') {
       order.status = 'CANCELLED';
       order.cancelledAt = timestamp(context.now());
+      // The audit trail: the CallerContext header's operator, else its channel; nothing when no header came.
+      const caller = headers['CallerContext'];
+      if (caller !== undefined) order.cancelledBy = text(caller, 'operator') ?? (text(caller, 'channel') as string);
     }
     return responseWrapper(
       'CancelOrderResponse',
       textEl('ns2:orderId', order.id),
       textEl('ns2:status', order.status),
       textEl('ns2:cancelledAt', order.cancelledAt as string),
+      order.cancelledBy === undefined ? '' : textEl('ns2:cancelledBy', order.cancelledBy),
     );
   },
 };

@@ -77,6 +77,12 @@ export const CREATE_ORDER = wrapper(ORDERS_NS, 'CreateOrder', [
 
 export const CANCEL_ORDER = wrapper(ORDERS_NS, 'CancelOrder', [tns('orderId', orderId), tns('reason', cancelReason, 0)]);
 
+export const CHANNELS = ['WEB', 'MOBILE', 'PARTNER', 'BATCH'] as const;
+const channel: SimpleType = { kind: 'simple', name: 'tns:Channel', base: 'string', enumeration: CHANNELS };
+const operatorId: SimpleType = { kind: 'simple', name: 'tns:OperatorId', base: 'string', maxLength: 32 };
+/** The soap:header block CancelOrder's binding declares: who is asking, for the audit trail. */
+export const CALLER_CONTEXT = wrapper(ORDERS_NS, 'CallerContext', [tns('channel', channel), tns('operator', operatorId, 0)]);
+
 /** rpc/literal: the wrapper is in the soap:body namespace, the part accessors are unqualified. */
 export const PING = wrapper(PING_NS, 'Ping', [element('', 'text', string)]);
 export const GET_SERVER_TIME = wrapper(PING_NS, 'GetServerTime', []);

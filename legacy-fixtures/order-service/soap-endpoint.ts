@@ -1,12 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Reply } from './misbehaviour.js';
 import type { Operation, OperationContext } from './operations.js';
-import { decodeElement, SchemaViolation, type Decoded, type DecodedObject } from './schema-decoder.js';
+import { decodeElement, SchemaViolation, type Decoded, type DecodedObject, type ElementDecl } from './schema-decoder.js';
 import {
   clientFault,
   declaredAction,
   envelope,
   faultEnvelope,
+  checkMustUnderstand,
   faultStatus,
   mediaTypeOf,
   openEnvelope,
@@ -40,8 +41,10 @@ export function answerSoap(endpoint: Endpoint, headers: IncomingHttpHeaders, bod
     };
   }
   try {
-    const { operation, payload } = dispatch(endpoint, headers, body);
-    const response = operation.handle(decode(operation, payload), context);
+    const { operation, payload, headerBlocks } = dispatch(endpoint, headers, body);
+    checkMustUnderstand(headerBlocks, version, (block) => operation.headers?.some((decl) => decl.ns === block.ns && decl.name === block.local) === true);
+    const input = decode(operation, payload);
+    const response = operation.handle(input, context, decodeHeaders(operation, headerBlocks));
     return { status: 200, headers: xmlHeaders(version), body: envelope(version, endpoint.prefix, response) };
   } catch (error) {
     const fault = error instanceof SoapFault ? error : new SoapFault({ code: 'Server', reason: `Internal error: ${(error as Error).message}` });
@@ -54,7 +57,7 @@ function xmlHeaders(version: SoapVersion): Record<string, string> {
   return { 'content-type': `${version.mediaType}; charset=utf-8` };
 }
 
-function dispatch(endpoint: Endpoint, headers: IncomingHttpHeaders, body: Buffer): { operation: Operation; payload: XmlElement } {
+function dispatch(endpoint: Endpoint, headers: IncomingHttpHeaders, body: Buffer): { operation: Operation; payload: XmlElement; headerBlocks: readonly XmlElement[] } {
   let root: XmlElement;
   try {
     root = readXml(body.toString('utf8'));
@@ -64,7 +67,7 @@ function dispatch(endpoint: Endpoint, headers: IncomingHttpHeaders, body: Buffer
     if (error instanceof XmlReadError) throw clientFault(`Malformed XML: ${error.message}`);
     throw error;
   }
-  const payload = openEnvelope(root, endpoint.version);
+  const { payload, headerBlocks } = openEnvelope(root, endpoint.version);
   const operation = endpoint.operations.find((candidate) => candidate.request.ns === payload.ns && candidate.request.name === payload.local);
   if (operation === undefined) throw clientFault(`Cannot find dispatch method for ${clark(payload.ns, payload.local)}`);
   const action = declaredAction(endpoint.version, headerText(headers['soapaction']), headers['content-type'] ?? '');
@@ -76,19 +79,29 @@ function dispatch(endpoint: Endpoint, headers: IncomingHttpHeaders, body: Buffer
   if (action !== undefined && action !== operation.soapAction) {
     throw clientFault(`SOAPAction "${action}" does not match operation ${operation.name} (expected "${operation.soapAction}")`);
   }
-  return { operation, payload };
+  return { operation, payload, headerBlocks };
 }
 
-function decode(operation: Operation, payload: XmlElement): DecodedObject {
+function decode(operation: Operation, payload: XmlElement, decl: ElementDecl = operation.request): DecodedObject {
   let value: Decoded;
   try {
-    value = decodeElement(payload, operation.request);
+    value = decodeElement(payload, decl);
   } catch (error) {
     if (error instanceof SchemaViolation) throw clientFault(`Unmarshalling Error: ${error.message}`);
     throw error;
   }
-  if (value === null || typeof value === 'string' || Array.isArray(value)) throw clientFault(`${operation.name} must not be nil`);
+  if (value === null || typeof value === 'string' || Array.isArray(value)) throw clientFault(`${decl.name} must not be nil`);
   return value as DecodedObject;
+}
+
+/** The header blocks the operation declares, decoded by their schema like the body; others are ignored (SOAP 1.1 §4.2). */
+function decodeHeaders(operation: Operation, blocks: readonly XmlElement[]): Readonly<Record<string, DecodedObject>> {
+  const decoded: Record<string, DecodedObject> = {};
+  for (const decl of operation.headers ?? []) {
+    const block = blocks.find((candidate) => candidate.ns === decl.ns && candidate.local === decl.name);
+    if (block !== undefined) decoded[decl.name] = decode(operation, block, decl);
+  }
+  return decoded;
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

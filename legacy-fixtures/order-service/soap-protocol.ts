@@ -121,11 +121,17 @@ function upgradeHeader(prefix: string): string {
 const SOAP11_NEXT = 'http://schemas.xmlsoap.org/soap/actor/next';
 const SOAP12_ROLES = new Set(['http://www.w3.org/2003/05/soap-envelope/role/next', 'http://www.w3.org/2003/05/soap-envelope/role/ultimateReceiver']);
 
+/** A request's envelope opened: the one element of its Body and the blocks of its Header (none without one). */
+export interface OpenedEnvelope {
+  readonly payload: XmlElement;
+  readonly headerBlocks: readonly XmlElement[];
+}
+
 /**
- * Checks the envelope of a request and returns the one element of its Body. The service understands no header
- * blocks, so any block targeted at it with mustUnderstand on is a MustUnderstand fault.
+ * Checks the envelope of a request and returns the one element of its Body with the Header's blocks. Whether the
+ * blocks are understood is the operation's question ({@link checkMustUnderstand}), asked once it is dispatched.
  */
-export function openEnvelope(root: XmlElement, version: SoapVersion): XmlElement {
+export function openEnvelope(root: XmlElement, version: SoapVersion): OpenedEnvelope {
   if (root.local !== 'Envelope') throw clientFault(`the document element is ${clark(root.ns, root.local)}, not a SOAP Envelope`);
   if (root.ns !== version.envelopeNs) {
     throw new SoapFault({
@@ -140,16 +146,20 @@ export function openEnvelope(root: XmlElement, version: SoapVersion): XmlElement
   const body = parts[header === undefined ? 0 : 1];
   if (body === undefined || !inEnvelope(body, 'Body')) throw clientFault('the SOAP Envelope has no Body');
   if (parts.length > (header === undefined ? 1 : 2)) throw clientFault('the SOAP Envelope has elements after its Body');
-  if (header !== undefined) checkHeaders(header, version);
   if (body.children.length !== 1) {
     throw clientFault(`the SOAP Body must hold exactly one element for a document/literal operation, found ${body.children.length}`);
   }
-  return body.children[0] as XmlElement;
+  return { payload: body.children[0] as XmlElement, headerBlocks: header?.children ?? [] };
 }
 
-function checkHeaders(header: XmlElement, version: SoapVersion): void {
+/**
+ * SOAP 1.1 §4.2.3, SOAP 1.2 Part 1 §5.2.3: a block targeted at this node with mustUnderstand on that the operation
+ * does not understand is a MustUnderstand fault, before anything is processed.
+ */
+export function checkMustUnderstand(blocks: readonly XmlElement[], version: SoapVersion, understood: (block: XmlElement) => boolean): void {
   const ignored: { ns: string; local: string }[] = [];
-  for (const block of header.children) {
+  for (const block of blocks) {
+    if (understood(block)) continue;
     const must = attribute(block, version.envelopeNs, 'mustUnderstand');
     const mandatory = version.id === '1.1' ? must === '1' : must === 'true' || must === '1';
     const target = attribute(block, version.envelopeNs, version.id === '1.1' ? 'actor' : 'role');

@@ -49,6 +49,8 @@ export interface Order {
   /** nillable: null is written as xsi:nil="true", "" as an empty element. */
   readonly notes: string | null;
   cancelledAt?: string;
+  /** Who cancelled it, from the CallerContext header of CancelOrder. */
+  cancelledBy?: string;
 }
 
 export interface CatalogItem {

@@ -245,7 +245,7 @@ function referencedSteps(step: MappingStep): string[] {
     } else if (Array.isArray(value)) value.forEach(visit);
     else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit);
   };
-  visit([step.path, step.query, step.headers, step.body, step.message, step.metadata]);
+  visit([step.path, step.query, step.headers, step.body, step.message, step.metadata, step.soapHeaders]);
   return [...names];
 }
 

@@ -6,7 +6,7 @@ import type { UpstreamReply } from '../upstreams/types.js';
 import { expressionScope, type MappingCompiler } from './mapping-compiler.js';
 import type { MappingStep } from './mapping-schema.js';
 import type { SoapTarget } from './soap-step-target.js';
-import { callStepUpstream, compileStatuses, createStepCompilation, headerValues, mappingFault, replacementResult, stepBase, type StepInput } from './step-common.js';
+import { callStepUpstream, compileStatuses, createStepCompilation, headerValues, mappingFault, replacementResult, stepBase, type StepCompilation, type StepInput } from './step-common.js';
 import type { CompiledSelfRunningStep, StepCallContext, StepResult, StepScope } from './step-types.js';
 import { pointerTokens } from './template-site.js';
 
@@ -23,7 +23,8 @@ const RESERVED_HEADERS = new Set(['content-type', 'soapaction', 'content-length'
 /**
  * Compiles a step that calls a SOAP operation of a `soap.services` entry. `message` (a template) is the operation's
  * input in the codec's JSON convention, checked against the input element's XSD; the result is the output in the
- * same convention, which reads of `steps.<name>` are checked against. `headers` adds HTTP request headers. At run
+ * same convention, which reads of `steps.<name>` are checked against. `soapHeaders` gives the input's soap:header
+ * parts (by part name, each checked against its element); `headers` adds HTTP request headers. At run
  * time: the codec writes the envelope (with the service's WS-Security and static SOAP headers), it is POSTed to the
  * service's upstream and path within the step's timeout, and the answer is classified: success → the result; a
  * Fault → the service's fault table decides the status and the step fails naming itself, unless `statuses` lists
@@ -33,8 +34,11 @@ export function compileSoapStep(input: SoapStepInput, compiler: MappingCompiler)
   const { name, step, target } = input;
   const { service, operation } = target;
   const c = createStepCompilation(input, compiler);
-  const inputLabel = `the input of step "${name}" (${operation.wsdl.name} of SOAP service "${service.name}")`;
+  const stepLabel = `step "${name}" (${operation.wsdl.name} of SOAP service "${service.name}")`;
+  const inputLabel = `the input of ${stepLabel}`;
+  const headersLabel = `the soap:header parts of ${stepLabel}`;
   const message = step.message === undefined ? undefined : c.template(['message'], step.message, inputLabel, target.input);
+  const soapHeaders = compileSoapHeaders(c, step.soapHeaders, target, headersLabel);
   for (const key of Object.keys(step.headers ?? {})) {
     if (RESERVED_HEADERS.has(key.toLowerCase())) {
       c.issue(['headers', key], `header "${key}" is set by the gateway from the WSDL binding (SOAP ${service.port.soapVersion}) and cannot be set here`);
@@ -71,13 +75,20 @@ export function compileSoapStep(input: SoapStepInput, compiler: MappingCompiler)
   if (c.failed) return undefined;
 
   const label = `step "${name}" (SOAP service "${service.name}", ${operation.wsdl.name})`;
-  /** The codec refused the built input (a facet, a missing required field): a fault of the mapping, at its line. */
+  /**
+   * The codec refused the built input (a facet, a missing required field): a fault of the mapping, at the line of
+   * `message` or, for a header part, of `soapHeaders`.
+   */
   const messageFault = (error: GatewayError): GatewayError => {
-    const violations = (error.violations ?? []).map((violation): Violation => ({ location: violation.location.replace(/^\/body(?=\/|$)/, ''), message: violation.message }));
+    const all = error.violations ?? [];
+    const inHeaders = all[0]?.location.startsWith(HEADERS_POINTER) === true;
+    const prefix = inHeaders ? /^\/soapHeaders(?=\/|$)/ : /^\/body(?=\/|$)/;
+    const violations = all.map((violation): Violation => ({ location: violation.location.replace(prefix, ''), message: violation.message }));
     const first = violations[0];
     const where = first === undefined ? '' : ` at ${first.location === '' ? '/' : first.location}: ${first.message}`;
     const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : '';
-    return mappingFault(compiler, step.message, [...c.at, 'message'], pointerTokens(first?.location ?? ''), `does not fit ${inputLabel}${where}${more}.`, { violations, cause: error });
+    const [template, key, label] = inHeaders ? [step.soapHeaders, 'soapHeaders', headersLabel] : [step.message, 'message', inputLabel];
+    return mappingFault(compiler, template, [...c.at, key], pointerTokens(first?.location ?? ''), `does not fit ${label}${where}${more}.`, { violations, cause: error });
   };
   const { upstream, path } = service;
   const maxResponseBytes = service.config.limits.maxResponseBytes;
@@ -90,7 +101,8 @@ export function compileSoapStep(input: SoapStepInput, compiler: MappingCompiler)
       const scope = expressionScope(stepScope);
       let request: SoapHttpRequest;
       try {
-        request = operation.compiled.writeRequest({ body: message?.evaluate(scope) ?? {} });
+        const body = message?.evaluate(scope) ?? {};
+        request = operation.compiled.writeRequest(soapHeaders === undefined ? { body } : { body, headers: soapHeaders.evaluate(scope) as Record<string, unknown> });
       } catch (error) {
         throw GatewayError.is(error) && error.code === 'soap-request-invalid' ? messageFault(error) : error;
       }
@@ -119,6 +131,27 @@ export function compileSoapStep(input: SoapStepInput, compiler: MappingCompiler)
     });
   }
   return Object.freeze(compiled);
+}
+
+/** Where the codec reports violations in header parts (its default `headersPointer`). */
+const HEADERS_POINTER = '/soapHeaders';
+
+/**
+ * `soapHeaders`: one template for the object of header parts, so each part is checked against its element like
+ * `message` is against the input, and a name the operation does not bind to soap:header is refused by name.
+ */
+function compileSoapHeaders(c: StepCompilation, declared: MappingStep['soapHeaders'], target: SoapTarget, label: string): CompiledTemplate | undefined {
+  if (declared === undefined) return undefined;
+  const parts = target.operation.wsdl.input.headers.map((part) => part.name);
+  let known = true;
+  for (const name of Object.keys(declared)) {
+    if (parts.includes(name)) continue;
+    known = false;
+    const guess = closest(name, parts);
+    const hint = guess !== undefined ? `; did you mean "${guess}"?` : parts.length === 0 ? '; its input binds no soap:header parts' : `; its header parts are: ${parts.join(', ')}`;
+    c.issue(['soapHeaders', name], `${target.operation.wsdl.name} has no soap:header part "${name}"${hint}`);
+  }
+  return known ? c.template(['soapHeaders'], declared, label, target.headers) : undefined;
 }
 
 /** The listed fault that matches, most specific first, as the fault table does: detail element, subcode, code. */

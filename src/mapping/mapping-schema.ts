@@ -17,14 +17,14 @@ const KEYS: Readonly<Record<Call, readonly string[]>> = {
   http: ['path', 'query', 'headers', 'body', 'bodySchema', 'response'],
   grpc: ['message', 'metadata'],
   xml: ['path', 'query', 'headers', 'body', 'bodySchema', 'response'],
-  soap: ['message', 'headers'],
+  soap: ['message', 'soapHeaders', 'headers'],
 };
-const OPTIONAL_KEYS = ['path', 'query', 'headers', 'body', 'bodySchema', 'response', 'message', 'metadata'] as const;
+const OPTIONAL_KEYS = ['path', 'query', 'headers', 'body', 'bodySchema', 'response', 'message', 'metadata', 'soapHeaders'] as const;
 const HOW: Readonly<Record<Call, string>> = {
   http: 'an http step sends `body`, `path`, `query` and `headers`',
   grpc: 'a grpc step builds its request with `message` (and `metadata`), and its result shape comes from the proto',
   xml: 'an xml step sends `body` (the XML as a template), `path`, `query` and `headers`',
-  soap: 'a soap step builds its request with `message` (and HTTP `headers`), and its result shape comes from the WSDL',
+  soap: 'a soap step builds its request with `message` (its soap:header parts with `soapHeaders`, HTTP headers with `headers`), and its result shape comes from the WSDL',
 };
 
 /** `a`, `a and b`, `a, b and c`. */
@@ -88,6 +88,10 @@ export const stepSchema = z
     message: template
       .optional()
       .describe('gRPC steps: the request message in proto3 JSON form; SOAP steps: the operation\'s input in the codec\'s JSON form (a template, checked against the proto / XSD)'),
+    soapHeaders: z
+      .record(z.string().min(1), template)
+      .optional()
+      .describe('SOAP steps: the values of the input\'s soap:header parts, by part name (a template each, checked against the XSD; a part left out sends no header block)'),
     metadata: z
       .record(z.string().regex(/^[0-9a-z_.-]+$/, 'expected a gRPC metadata key (lower-case letters, digits, "_", "-", ".")'), template)
       .optional()

@@ -24,6 +24,8 @@ export interface SoapTarget {
   readonly input: Shape;
   /** The output as the codec reads it: what `steps.<name>` reads are checked against. */
   readonly shape: Shape;
+  /** The input's soap:header parts, by part name: what `soapHeaders` is checked against. */
+  readonly headers: Shape;
 }
 
 /**
@@ -56,13 +58,14 @@ export function resolveSoapTarget(
     return undefined;
   }
   const schemas = schemasOf(service);
-  const { input, output } = operationJsonSchemas(operation.wsdl, schemas.request, schemas.response);
+  const { input, output, inputHeaders } = operationJsonSchemas(operation.wsdl, schemas.request, schemas.response);
   return {
     kind: 'soap',
     service,
     operation,
     input: shapeFromJsonSchema(input, (ref) => schemas.request.resolveRef(ref)),
     shape: shapeFromJsonSchema(output, (ref) => schemas.response.resolveRef(ref)),
+    headers: shapeFromJsonSchema(inputHeaders, (ref) => schemas.request.resolveRef(ref)),
   };
 }
 

@@ -244,6 +244,11 @@ export interface OperationJsonSchemas {
   readonly output: JsonSchema;
   /** Each declared fault's detail entry, by the local name of its element (response direction). */
   readonly faults: Readonly<Record<string, JsonSchema>>;
+  /**
+   * The input's soap:header parts as the codec takes them: an object keyed by part name, each optional (a header
+   * block is sent only when given a value).
+   */
+  readonly inputHeaders: JsonSchema;
 }
 
 /**
@@ -257,6 +262,7 @@ export function operationJsonSchemas(operation: SoapOperation, request: XsdJsonS
     input: messageSchema(operation.input, operation.style, request),
     output: messageSchema(operation.output, operation.style, response),
     faults,
+    inputHeaders: headersSchema(operation.input, request),
   };
 }
 
@@ -277,6 +283,12 @@ function messageSchema(message: SoapMessage, style: SoapOperation['style'], sche
   const schema: JsonSchema = { type: 'object', properties, additionalProperties: false };
   if (message.parts.length > 0) schema.required = message.parts.map((part) => part.name);
   return schema;
+}
+
+function headersSchema(message: SoapMessage, schemas: XsdJsonSchemas): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const part of message.headers) properties[part.name] = partSchema(part, 'document', schemas);
+  return { type: 'object', properties, additionalProperties: false };
 }
 
 function partSchema(part: MessagePart, style: SoapOperation['style'], schemas: XsdJsonSchemas): JsonSchema {

@@ -30,11 +30,13 @@ const api = [
     ['/t/slow/{id}', 'slowOrder'],
     ['/t/mode/{id}', 'modeOrder'],
     ['/t/raw/{id}', 'rawOrder'],
+    ['/t/cancel/{id}', 'cancelAs'],
+    ['/t/cancel12/{id}', 'cancelAs12'],
   ].flatMap(([route, operationId]) => [
     `  ${route}:`,
     '    get:',
     `      operationId: ${operationId}`,
-    '      parameters: [{ name: id, in: path, required: true, schema: { type: string } }, { name: mode, in: query, schema: { type: string } }]',
+    '      parameters: [{ name: id, in: path, required: true, schema: { type: string } }, { name: mode, in: query, schema: { type: string } }, { name: who, in: query, schema: { type: string } }]',
     `      responses: { '200': ${OPEN} }`,
   ]),
 ].join('\n');
@@ -97,6 +99,27 @@ const mappings: Record<string, string[]> = {
     '  body: { status: "=steps.order.order.status" }',
   ],
   rawOrder: ['operationId: rawOrder', 'steps:', ...getOrder(), 'response:', '  body: { status: "=steps.order.order.status" }'],
+  cancelAs: [
+    'operationId: cancelAs',
+    'steps:',
+    '  cancel:',
+    '    soap: { service: orders, operation: CancelOrder }',
+    '    message: { orderId: "=path.id" }',
+    '    soapHeaders:',
+    '      callerContext: { channel: MOBILE, operator: "=query.who" }',
+    'response:',
+    '  body: { status: "=steps.cancel.status", by: "=steps.cancel.cancelledBy ?? null" }',
+  ],
+  cancelAs12: [
+    'operationId: cancelAs12',
+    'steps:',
+    '  cancel:',
+    '    soap: { service: orders12, operation: CancelOrder }',
+    '    message: { orderId: "=path.id" }',
+    '    soapHeaders: { callerContext: { channel: "=query.who ?? \\"BATCH\\"" } }',
+    'response:',
+    '  body: { status: "=steps.cancel.status", by: "=steps.cancel.cancelledBy ?? null" }',
+  ],
 };
 
 let gateway: Gateway;
@@ -282,5 +305,32 @@ describe('SOAP steps: faults, statuses, optional steps, timeouts, parallel steps
       `mapping ${path.join(dir, 'rawOrder.yaml')} line 5: \`path.id\` does not fit the input of step "order" (GetOrder of SOAP service "orders") at /orderId: ${(body.errors as { message: string }[])[0]?.message}.`,
     );
     expect(body.errors).toEqual([{ location: '/orderId', message: expect.stringContaining('ORD-[0-9]{4,10}') }]);
+  });
+});
+
+describe('SOAP steps: soap:header parts from `soapHeaders` (CancelOrder binds a CallerContext header)', () => {
+  it('SOAP 1.1: the header block reaches the service, which records the operator as who cancelled', async () => {
+    const res = await request1(`${base}/t/cancel/ORD-1006?who=alice`);
+    expect(res.status).toBe(200);
+    expect(json(res)).toEqual({ status: 'CANCELLED', by: 'alice' });
+  });
+
+  it('SOAP 1.2: a part built from the request; without an operator the service records the channel', async () => {
+    const res = await request1(`${base}/t/cancel12/ORD-1007?who=PARTNER`);
+    expect(res.status).toBe(200);
+    expect(json(res)).toEqual({ status: 'CANCELLED', by: 'PARTNER' });
+  });
+
+  it('a header value outside the XSD (not a Channel) is a mapping fault at the soapHeaders line, before any call', async () => {
+    const res = await request1(`${base}/t/cancel12/ORD-1003?who=FAX`);
+    expect(res.status).toBe(502);
+    const body = json(res);
+    expect(body.type).toBe('urn:protogate:problem:mapping-failed');
+    expect(body.detail).toBe(
+      `mapping ${path.join(dir, 'cancelAs12.yaml')} line 6: \`query.who ?? "BATCH"\` does not fit the soap:header parts of step "cancel" (CancelOrder of SOAP service "orders12") at /callerContext/channel: ${(body.errors as { message: string }[])[0]?.message}.`,
+    );
+    expect(body.errors).toEqual([{ location: '/callerContext/channel', message: expect.stringContaining('MOBILE') }]);
+    // Nothing reached the service: the order is still as it was.
+    expect(json(await request1(`${base}/t/raw/ORD-1003`))).toEqual({ status: 'CONFIRMED' });
   });
 });

@@ -137,6 +137,30 @@ describe('live: requests the strict legacy service accepts, responses typed by i
     expect(tolerated.kind).toBe('success');
   });
 
+  it('soap:header parts: CallerContext in the Header in XSD order, decoded by the service and recorded', async () => {
+    const compiled = compile('OrderServiceSoap11Port', 'CancelOrder');
+    const request = compiled.writeRequest({ body: { orderId: 'ORD-1002' }, headers: { callerContext: { operator: 'bob', channel: 'WEB' } } });
+    expect(request.body).toBe(
+      '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" ' +
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:ns1="urn:acme:orders:v1"><soap:Header><ns1:CallerContext>' +
+        '<ns1:channel>WEB</ns1:channel><ns1:operator>bob</ns1:operator></ns1:CallerContext></soap:Header><soap:Body>' +
+        '<ns1:CancelOrder><ns1:orderId>ORD-1002</ns1:orderId></ns1:CancelOrder></soap:Body></soap:Envelope>',
+    );
+    const response = await fetch(`${service.url}/orders`, { method: 'POST', headers: request.headers, body: request.body });
+    const outcome = compiled.readResponse({ status: response.status, contentType: response.headers.get('content-type') ?? undefined, body: Buffer.from(await response.arrayBuffer()) });
+    expect(ok(outcome)).toEqual({ orderId: 'ORD-1002', status: 'CANCELLED', cancelledAt: '2024-06-10T08:30:00.000Z', cancelledBy: 'bob' });
+    // SOAP 1.2: a header value outside its enumeration is refused before anything is sent, under /soapHeaders.
+    const refused = (() => {
+      try {
+        compile('OrderServiceSoap12Port', 'CancelOrder').writeRequest({ body: { orderId: 'ORD-1003' }, headers: { callerContext: { channel: 'FAX' } } });
+      } catch (error) {
+        return error as GatewayError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(refused.violations).toEqual([{ location: '/soapHeaders/callerContext/channel', message: expect.stringContaining('WEB') }]);
+  });
+
   it('rpc/literal: unqualified parts out, parts and schema-qualified children back', async () => {
     expect(ok(await call('LegacyPingPort', 'Ping', { text: 'hi <&>' }))).toMatchObject({ echo: 'hi <&>' });
     const time = ok(await call('LegacyPingPort', 'GetServerTime', {}));

@@ -49,6 +49,11 @@ describe('SOAP steps: mistakes are config errors naming the file, the line and w
     expect(await issuesOf(probe(step, '{ status: "=steps.o.order.status ?? null", lines: "=length(steps.o.order.lines.line ?? [])" }'))).toEqual([]);
   });
 
+  it('accepts soap:header parts checked against their element, built from the request', async () => {
+    const step = [soap('CancelOrder'), '    message: { orderId: "=path.id" }', '    soapHeaders: { callerContext: { channel: PARTNER, operator: "=path.id" } }'];
+    expect(await issuesOf(probe(step, '{ s: "=steps.o.status", by: "=steps.o.cancelledBy ?? null" }'))).toEqual([]);
+  });
+
   const table: [string, string[], string[]][] = [
     [
       'an unknown service, with a suggestion',
@@ -112,7 +117,30 @@ describe('SOAP steps: mistakes are config errors naming the file, the line and w
     [
       'HTTP fields on a soap step',
       probe([soap(), '    body: { orderId: x }']),
-      ['m.yaml:5 /steps/o/body: `body` is for http and xml steps: a soap step builds its request with `message` (and HTTP `headers`), and its result shape comes from the WSDL'],
+      ['m.yaml:5 /steps/o/body: `body` is for http and xml steps: a soap step builds its request with `message` (its soap:header parts with `soapHeaders`, HTTP headers with `headers`), and its result shape comes from the WSDL'],
+    ],
+    [
+      'soapHeaders: a part the binding does not declare, with a suggestion',
+      probe([soap('CancelOrder'), '    message: { orderId: "=path.id" }', '    soapHeaders: { callerContxt: { channel: WEB } }'], '{ s: "=steps.o.status" }'),
+      ['m.yaml:6 /steps/o/soapHeaders/callerContxt: CancelOrder has no soap:header part "callerContxt"; did you mean "callerContext"?'],
+    ],
+    [
+      'soapHeaders on an operation without header parts',
+      probe([soap(), '    message: { orderId: "=path.id" }', '    soapHeaders: { auth: { token: x } }']),
+      ['m.yaml:6 /steps/o/soapHeaders/auth: GetOrder has no soap:header part "auth"; its input binds no soap:header parts'],
+    ],
+    [
+      'soapHeaders: fields checked against the header element\'s XSD',
+      probe([soap('CancelOrder'), '    message: { orderId: "=path.id" }', '    soapHeaders: { callerContext: { channel: FAX, operatr: "=path.id" } }'], '{ s: "=steps.o.status" }'),
+      [
+        'm.yaml:6 /callerContext/channel: `callerContext.channel` of the soap:header parts of step "o" (CancelOrder of SOAP service "orders") expects "WEB" | "MOBILE" | "PARTNER" | "BATCH", got "FAX" (in `"FAX"`)',
+        'm.yaml:6 /callerContext/operatr: `callerContext.operatr` is not a field of the soap:header parts of step "o" (CancelOrder of SOAP service "orders"); did you mean `callerContext.operator`? (in `path.id`)',
+      ],
+    ],
+    [
+      'soapHeaders on an http step',
+      probe(['    upstream: legacy', '    http: { method: GET, path: / }', '    soapHeaders: { a: 1 }'], '{ s: "=steps.o" }'),
+      ['m.yaml:6 /steps/o/soapHeaders: `soapHeaders` is for soap steps: an http step sends `body`, `path`, `query` and `headers`'],
     ],
   ];
   it.each(table)('%s', async (_name, lines, expected) => {
