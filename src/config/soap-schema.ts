@@ -39,6 +39,13 @@ const operation = z
           '(OrderNotFoundFault), a fault code (Client, Server, Sender, Receiver, VersionMismatch, MustUnderstand, DataEncodingUnknown) ' +
           'or a SOAP 1.1 dotted code (Client.Authentication). The most specific match wins: detail element, then subcode, then code',
       ),
+    soapHeaders: z
+      .record(z.string().min(1), z.unknown())
+      .optional()
+      .describe(
+        'the published route\'s values for the soap:header parts of the operation\'s input, by part name: templates of the ' +
+          'mapping language over the request (`headers`, `query`, `body`), checked against each part\'s element at load',
+      ),
   })
   .strict();
 

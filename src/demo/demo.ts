@@ -59,6 +59,7 @@ export function demoExamples(listeners: readonly Listener[]): string[] {
       `curl -i -X POST ${base}/orders/ListOrders -H 'content-type: application/json' -d '{"customerId":"C-1003"}'   # a repeated element is an array, even of one`,
       `curl -i -X POST ${base}/orders/soap12/GetOrder -H 'content-type: application/json' -d '{"orderId":"ORD-9999"}'   # 404: SOAP 1.2 fault Sender/OrderNotFound, by the fault table`,
       `curl -i -X POST ${base}/orders/CancelOrder -H 'content-type: application/json' -d '{"orderId":"ORD-1001"}'   # 409: OrderAlreadyShipped, raised as a Server fault; its detail element decides`,
+      `curl -i -X POST ${base}/orders/CancelOrder -H 'content-type: application/json' -H 'x-operator: alice' -d '{"orderId":"ORD-1002"}'   # the soap:header part CallerContext from X-Operator: "cancelledBy":"alice"`,
       `curl -i -X POST ${base}/orders/GetOrder -H 'content-type: application/json' -d '{"orderId":"42"}'   # 400: the JSON does not fit the XSD (pattern), no SOAP call made`,
       `curl -i ${base}/v1/people/42                             # REST -> gRPC from a google.api.http rule`,
       `curl -i '${base}/v1/people?team=ops&minLevel=SENIOR'     # unbound fields from the query`,

@@ -5,7 +5,7 @@ import type { CompiledTemplate, Scope } from '../transform/index.js';
 import type { UpstreamReply } from '../upstreams/types.js';
 import { expressionScope, type MappingCompiler } from './mapping-compiler.js';
 import type { MappingStep } from './mapping-schema.js';
-import type { SoapTarget } from './soap-step-target.js';
+import { unknownHeaderPart, type SoapTarget } from './soap-step-target.js';
 import { callStepUpstream, compileStatuses, createStepCompilation, headerValues, mappingFault, replacementResult, stepBase, type StepCompilation, type StepInput } from './step-common.js';
 import type { CompiledSelfRunningStep, StepCallContext, StepResult, StepScope } from './step-types.js';
 import { pointerTokens } from './template-site.js';
@@ -142,14 +142,12 @@ const HEADERS_POINTER = '/soapHeaders';
  */
 function compileSoapHeaders(c: StepCompilation, declared: MappingStep['soapHeaders'], target: SoapTarget, label: string): CompiledTemplate | undefined {
   if (declared === undefined) return undefined;
-  const parts = target.operation.wsdl.input.headers.map((part) => part.name);
   let known = true;
   for (const name of Object.keys(declared)) {
-    if (parts.includes(name)) continue;
+    const problem = unknownHeaderPart(target.operation.wsdl, name);
+    if (problem === undefined) continue;
     known = false;
-    const guess = closest(name, parts);
-    const hint = guess !== undefined ? `; did you mean "${guess}"?` : parts.length === 0 ? '; its input binds no soap:header parts' : `; its header parts are: ${parts.join(', ')}`;
-    c.issue(['soapHeaders', name], `${target.operation.wsdl.name} has no soap:header part "${name}"${hint}`);
+    c.issue(['soapHeaders', name], problem);
   }
   return known ? c.template(['soapHeaders'], declared, label, target.headers) : undefined;
 }

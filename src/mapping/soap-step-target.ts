@@ -57,16 +57,30 @@ export function resolveSoapTarget(
     report('operation', `SOAP service "${service.name}" (port ${service.port.name}) has no operation "${reference.operation}"${rest}`);
     return undefined;
   }
+  return { kind: 'soap', service, operation, ...soapOperationShapes(service, operation.wsdl) };
+}
+
+/**
+ * The shapes templates are checked against for one operation of a compiled service: its input, its output and its
+ * input's soap:header parts, from the same JSON Schemas the published routes' OpenAPI document uses.
+ */
+export function soapOperationShapes(service: CompiledSoapService, operation: SoapOperation): Pick<SoapTarget, 'input' | 'shape' | 'headers'> {
   const schemas = schemasOf(service);
-  const { input, output, inputHeaders } = operationJsonSchemas(operation.wsdl, schemas.request, schemas.response);
+  const { input, output, inputHeaders } = operationJsonSchemas(operation, schemas.request, schemas.response);
   return {
-    kind: 'soap',
-    service,
-    operation,
     input: shapeFromJsonSchema(input, (ref) => schemas.request.resolveRef(ref)),
     shape: shapeFromJsonSchema(output, (ref) => schemas.response.resolveRef(ref)),
     headers: shapeFromJsonSchema(inputHeaders, (ref) => schemas.request.resolveRef(ref)),
   };
+}
+
+/** Why `name` cannot be set as a soap:header part of `operation` (with "did you mean"), or undefined when it can. */
+export function unknownHeaderPart(operation: SoapOperation, name: string): string | undefined {
+  const parts = operation.input.headers.map((part) => part.name);
+  if (parts.includes(name)) return undefined;
+  const guess = closest(name, parts);
+  const hint = guess !== undefined ? `; did you mean "${guess}"?` : parts.length === 0 ? '; its input binds no soap:header parts' : `; its header parts are: ${parts.join(', ')}`;
+  return `${operation.name} has no soap:header part "${name}"${hint}`;
 }
 
 /** One set of definitions per service and direction, shared by all its steps (built at load, never per request). */

@@ -9,6 +9,7 @@ import type { HttpUpstream } from '../upstreams/types.js';
 import { buildRoute } from './build-route.js';
 import type { CompiledRoute, RouteDefinition } from './compiled-route.js';
 import { JSON_BODY_CHECKS, NO_SCHEMAS } from './transcoded-operation.js';
+import { compileSoapRouteHeaders } from './soap-route-headers.js';
 import { compileSoapServices, type CompiledSoapService, type PrefetchedWsdls } from './soap-services.js';
 
 /** Route policy fields that mean something for a SOAP route (`validate` only as its default, true). */
@@ -42,6 +43,17 @@ export function compileSoapRoutes(
   const compiled = compileSoapServices(config, upstreams, issues, prefetched);
   const services = new Map(compiled.map((service) => [service.name, service]));
   const published = compiled.filter((service) => service.config.publish === 'default');
+  for (const service of compiled) {
+    if (service.config.publish === 'default') continue;
+    for (const [name, operation] of Object.entries(service.config.operations)) {
+      if (operation.soapHeaders === undefined) continue;
+      issues.push({
+        file: config.file,
+        pointer: toPointer(['soap', 'services', service.name, 'operations', name, 'soapHeaders']),
+        message: 'applies to the published route, and this service has publish: none; set `soapHeaders` on the mapping step that calls the operation',
+      });
+    }
+  }
 
   for (const service of published) {
     const basePath = service.config.basePath ?? `/${service.name}`;
@@ -83,6 +95,7 @@ export function compileSoapRoutes(
         path: service.path,
         timeoutMs: policy?.timeoutMs ?? definition.defaultTimeoutMs,
         maxResponseBytes: service.config.limits.maxResponseBytes,
+        soapHeaders: compileSoapRouteHeaders(config, service, wsdl, issues),
       };
       // read-body (415 for a media type other than JSON, 413 over the limit, 400 for malformed JSON) and the
       // stages build-route.ts orders, then transcode-soap; validate-request has nothing to check here.

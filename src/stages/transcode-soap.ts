@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import type { RouteDefinition } from '../pipeline/compiled-route.js';
 import type { CompiledSoapOperation } from '../soap/codec/index.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { TransformRuntimeError, type CompiledTemplate, type Scope } from '../transform/index.js';
 import type { HttpUpstream } from '../upstreams/types.js';
 import { ClientCancel } from './client-cancel.js';
 
@@ -17,7 +19,11 @@ export interface SoapRoute {
   readonly timeoutMs: number;
   /** Largest response read; the codec's own byte limit is the same number. */
   readonly maxResponseBytes: number;
+  /** The values of the input's soap:header parts, from the request (`operations.<Operation>.soapHeaders`). */
+  readonly soapHeaders?: CompiledTemplate | undefined;
 }
+
+const NO_PATH: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * The terminal stage of a route published from a WSDL operation: the JSON body (already read and parsed by
@@ -29,13 +35,14 @@ export interface SoapRoute {
  */
 export function createTranscodeSoapStage(route: RouteDefinition, soap: SoapRoute): Stage {
   const { requestIdHeader } = route;
-  const { operation, upstream, path, timeoutMs, maxResponseBytes } = soap;
+  const { operation, upstream, path, timeoutMs, maxResponseBytes, soapHeaders } = soap;
 
   return async function transcodeSoapStage(ctx: RequestContext) {
     ctx.upstream = upstream.name;
-    // 1. The envelope; a body that does not fit the XSD is a 400 listing every violation, before any I/O. No body
-    //    is the empty object, so a missing part is reported by name.
-    const request = operation.writeRequest({ body: ctx.json === undefined ? {} : ctx.json });
+    // 1. The envelope; a body (or header part) that does not fit the XSD is a 400 listing every violation, before
+    //    any I/O. No body is the empty object, so a missing part is reported by name.
+    const body = ctx.json === undefined ? {} : ctx.json;
+    const request = operation.writeRequest(soapHeaders === undefined ? { body } : { body, headers: headerParts(soapHeaders, ctx, body) });
     // 2. One buffered exchange, bounded by what is left of the route's budget.
     const elapsed = performance.now() - ctx.startedAt;
     const canceller = new ClientCancel(ctx.res);
@@ -70,4 +77,23 @@ export function createTranscodeSoapStage(route: RouteDefinition, soap: SoapRoute
     res.end(text);
     ctx.bytesOut = bytes;
   };
+}
+
+/** The header parts built from the request; a fault in an expression is the config's, a 502 naming the service. */
+function headerParts(template: CompiledTemplate, ctx: RequestContext, body: unknown): Record<string, unknown> {
+  const scope: Scope = {
+    path: NO_PATH,
+    query: Object.fromEntries(new URLSearchParams(ctx.rawQuery)),
+    headers: ctx.req.headers,
+    body,
+    auth: {},
+    profile: ctx.profile,
+    steps: {},
+  };
+  try {
+    return template.evaluate(scope) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof TransformRuntimeError)) throw error;
+    throw new GatewayError('mapping-failed', `soapHeaders of ${ctx.route.operationId}: \`${error.expression}\` failed: ${error.reason}.`, { cause: error });
+  }
 }

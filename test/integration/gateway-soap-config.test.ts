@@ -197,3 +197,36 @@ describe('route collisions', () => {
     ]);
   });
 });
+
+describe('soapHeaders of a published operation', () => {
+  const cancel = (soapHeaders: unknown, extra: Record<string, unknown> = {}) => ({ orders: { ...order11, ...extra, operations: { CancelOrder: { soapHeaders } } } });
+
+  it('accepts header parts checked against their element, built from the request', () => {
+    expect(problems(cancel({ callerContext: { channel: "=headers['x-channel'] ?? \"WEB\"", operator: "=headers['x-operator']" } }))).toEqual([]);
+  });
+
+  it('a part the binding does not declare, with a suggestion; an operation without header parts', () => {
+    expect(problems(cancel({ callerContxt: { channel: 'WEB' } }))).toEqual([
+      'gateway.yaml /soap/services/orders/operations/CancelOrder/soapHeaders/callerContxt: CancelOrder has no soap:header part "callerContxt"; did you mean "callerContext"?',
+    ]);
+    expect(problems({ orders: { ...order11, operations: { GetOrder: { soapHeaders: { auth: 'x' } } } } })).toEqual([
+      'gateway.yaml /soap/services/orders/operations/GetOrder/soapHeaders/auth: GetOrder has no soap:header part "auth"; its input binds no soap:header parts',
+    ]);
+  });
+
+  it('values checked against the header element: a wrong enumeration value, an unknown field, a missing required one', () => {
+    expect(problems(cancel({ callerContext: { channel: 'FAX' } }))).toEqual([
+      'gateway.yaml /soap/services/orders/operations/CancelOrder/soapHeaders/callerContext/channel: `callerContext.channel` of the soap:header parts of CancelOrder (SOAP service "orders") expects "WEB" | "MOBILE" | "PARTNER" | "BATCH", got "FAX" (in `"FAX"`)',
+    ]);
+    expect(problems(cancel({ callerContext: { operatr: "=headers['x-operator']" } }))).toEqual([
+      expect.stringMatching(/^gateway\.yaml \/soap\/services\/orders\/operations\/CancelOrder\/soapHeaders\/callerContext\/operatr: `callerContext\.operatr` is not a field of the soap:header parts of CancelOrder \(SOAP service "orders"\); did you mean `callerContext\.operator`\?/),
+      expect.stringMatching(/^gateway\.yaml \/soap\/services\/orders\/operations\/CancelOrder\/soapHeaders\/callerContext: missing required field `callerContext\.channel`/),
+    ]);
+  });
+
+  it('on a service with publish: none (there is no route to take them from)', () => {
+    expect(problems(cancel({ callerContext: { channel: 'WEB' } }, { publish: 'none' }))).toEqual([
+      'gateway.yaml /soap/services/orders/operations/CancelOrder/soapHeaders: applies to the published route, and this service has publish: none; set `soapHeaders` on the mapping step that calls the operation',
+    ]);
+  });
+});

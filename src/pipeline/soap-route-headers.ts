@@ -1,0 +1,61 @@
+import { toPointer, type ConfigIssue } from '../config/config-error.js';
+import type { GatewayConfig } from '../config/load-config.js';
+import { soapOperationShapes, unknownHeaderPart } from '../mapping/soap-step-target.js';
+import type { SoapOperation } from '../soap/model.js';
+import { compileTemplate, objectOf, STRING, TransformError, type CompiledTemplate } from '../transform/index.js';
+import type { CompiledSoapService } from './soap-services.js';
+
+/** Any request header or query parameter may be read; each is a string or absent. */
+const STRINGS = objectOf([], [], STRING);
+
+/**
+ * `soap.services.<name>.operations.<Operation>.soapHeaders` of a published route: the values of the input's
+ * soap:header parts, by part name, as templates over the client's request. `body` is typed by the operation's
+ * input, `headers` and `query` are open objects of strings, and each part is checked against its element, as a
+ * mapping step's `soapHeaders` is. Problems go to `issues`, at the entry's pointer.
+ */
+export function compileSoapRouteHeaders(
+  config: GatewayConfig,
+  service: CompiledSoapService,
+  operation: SoapOperation,
+  issues: ConfigIssue[],
+): CompiledTemplate | undefined {
+  const declared = service.config.operations[operation.name]?.soapHeaders;
+  if (declared === undefined) return undefined;
+  const at = ['soap', 'services', service.name, 'operations', operation.name, 'soapHeaders'];
+  let known = true;
+  for (const name of Object.keys(declared)) {
+    const problem = unknownHeaderPart(operation, name);
+    if (problem === undefined) continue;
+    known = false;
+    issues.push({ file: config.file, pointer: toPointer([...at, name]), message: problem });
+  }
+  if (!known) return undefined;
+  const shapes = soapOperationShapes(service, operation);
+  const routeName = `${service.name}.${operation.name}`;
+  try {
+    return compileTemplate(
+      declared,
+      {
+        file: config.file,
+        line: 1,
+        sources: { path: objectOf([], []), query: STRINGS, headers: STRINGS, body: shapes.input, steps: {} },
+        labels: {
+          query: `the query of ${routeName}`,
+          headers: `the request headers of ${routeName}`,
+          body: `the JSON body of ${routeName}`,
+          target: `the soap:header parts of ${operation.name} (SOAP service "${service.name}")`,
+        },
+        env: config.env,
+      },
+      shapes.headers,
+    );
+  } catch (error) {
+    if (!(error instanceof TransformError)) throw error;
+    // Config files carry no line map here: the pointer says where, inside the template.
+    for (const issue of error.issues) {
+      issues.push({ file: config.file, pointer: toPointer(at) + issue.pointer, message: `${issue.message} (in \`${issue.expression}\`)` });
+    }
+    return undefined;
+  }
+}
