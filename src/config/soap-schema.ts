@@ -29,11 +29,11 @@ const limits = z
 /** HTTP statuses a fault may map to: the gateway answers errors only (4xx, 5xx). */
 const faultStatus = z.number().int().min(400).max(599);
 
+const faultTable = z.record(z.string().min(1), faultStatus).default({});
+
 const operation = z
   .object({
-    faults: z
-      .record(z.string().min(1), faultStatus)
-      .default({})
+    faults: faultTable
       .describe(
         'fault → HTTP status. Keys: a wsdl:fault name of the operation (OrderNotFound), the local name of a fault detail element ' +
           '(OrderNotFoundFault), a fault code (Client, Server, Sender, Receiver, VersionMismatch, MustUnderstand, DataEncodingUnknown) ' +
@@ -102,6 +102,10 @@ export const soapServiceSchema = z
       .optional()
       .describe('prefix of the published routes (default "/<name>")'),
     timeoutMs: positiveInt.optional().describe('the whole exchange with the upstream (default: the upstream\'s timeouts.requestMs)'),
+    faults: faultTable.describe(
+      'fault → HTTP status for every operation of the port, with the keys of operations.<Operation>.faults (a wsdl:fault name or ' +
+        'detail element of any operation, a fault code or a SOAP 1.1 dotted code); an operation\'s own table wins over it key by key',
+    ),
     operations: z.record(z.string().min(1), operation).default({}).describe('per operation of the port, by its WSDL name'),
     security: z.object({ usernameToken }).strict().optional().describe('WS-Security header sent with every request'),
     headers: z.array(staticHeader).default([]).describe('SOAP header blocks sent with every request, after the Security block'),

@@ -116,7 +116,7 @@ export function compileSoapRoutes(
               port: service.port,
               source: service.model.source,
               types: service.model.types,
-              faultStatuses: new Map(Object.entries(service.config.operations).map(([name, operation]) => [name, Object.values(operation.faults)])),
+              faultStatuses: new Map([...service.operations].map(([name, operation]) => [name, [...new Set(Object.values(operation.faultStatuses ?? {}))]])),
             })),
           );
   return { entries, routes, services, pointers, openApi };

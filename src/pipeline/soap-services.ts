@@ -18,7 +18,14 @@ export interface CompiledSoapService {
   /** The upstream request path. */
   readonly path: string;
   /** Every operation of the port, by WSDL name, compiled with its fault table, security and headers. */
-  readonly operations: ReadonlyMap<string, { readonly wsdl: SoapOperation; readonly compiled: CompiledSoapOperation }>;
+  readonly operations: ReadonlyMap<string, CompiledSoapServiceOperation>;
+}
+
+export interface CompiledSoapServiceOperation {
+  readonly wsdl: SoapOperation;
+  readonly compiled: CompiledSoapOperation;
+  /** The fault table it was compiled with: the service-wide entries that apply to it, its own over them. */
+  readonly faultStatuses: FaultStatusTable | undefined;
 }
 
 /**
@@ -102,13 +109,19 @@ export function compileSoapServices(
       staticHeaders: service.headers.map(staticHeader),
       xmlLimits: { maxBytes: service.limits.maxResponseBytes, maxDepth: service.limits.maxDepth, maxElements: service.limits.maxElements },
     };
-    const operations = new Map<string, { wsdl: SoapOperation; compiled: CompiledSoapOperation }>();
+    const operations = new Map<string, CompiledSoapServiceOperation>();
+    // The service-wide table: each key must mean something for at least one operation of the port.
+    for (const key of Object.keys(service.faults)) {
+      const problems = port.operations.map((operation) => faultKeyProblem(key, operation.faults, port, `no operation of port ${port.name} has a fault "${key}"`, allFaultNames(port)));
+      const problem = problems.find((candidate) => candidate !== undefined);
+      if (problems.length === 0 || problems.every((candidate) => candidate !== undefined)) issue(['faults', key], problem ?? `port ${port.name} has no operations`);
+    }
     for (const operation of port.operations) {
-      const faults = service.operations[operation.name]?.faults;
-      const table = faults === undefined ? undefined : faultTable(faults, operation, port, (key, message) => issue(['operations', operation.name, 'faults', key], message));
+      const own = service.operations[operation.name]?.faults;
+      const table = faultTable(service.faults, own ?? {}, operation, port, (key, message) => issue(['operations', operation.name, 'faults', key], message));
       try {
         const compiledOperation = codec.compileOperation(port, operation, table === undefined ? shared : { ...shared, faultStatuses: table });
-        operations.set(operation.name, { wsdl: operation, compiled: compiledOperation });
+        operations.set(operation.name, { wsdl: operation, compiled: compiledOperation, faultStatuses: table });
       } catch (error) {
         if (!(error instanceof SoapCodecCompileError)) throw error;
         if (reported.has(error.message)) continue;
@@ -193,41 +206,61 @@ function choosePort(model: WsdlModel, service: DeepReadonly<SoapServiceConfig>, 
 }
 
 /**
- * The codec's fault table from config, every key checked against what the operation can answer. A wsdl:fault name
- * also maps its detail element (a SOAP 1.1 fault carries no name but the detail element's), unless that element
- * has an entry of its own.
+ * The codec's fault table of one operation: the service-wide entries that mean something for it, then its own
+ * entries (each checked against what it can answer) over them. A wsdl:fault name also maps its detail element (a
+ * SOAP 1.1 fault carries no name but the detail element's), unless that element has an entry of its own.
  */
 function faultTable(
-  faults: Readonly<Record<string, number>>,
+  serviceWide: Readonly<Record<string, number>>,
+  own: Readonly<Record<string, number>>,
   operation: SoapOperation,
   port: WsdlPort,
   issue: (key: string, message: string) => void,
-): FaultStatusTable {
-  const codes = port.soapVersion === '1.1' ? CODES_11 : CODES_12;
-  const otherCodes = (port.soapVersion === '1.1' ? CODES_12 : CODES_11).filter((code) => !codes.includes(code));
-  const faultNames = new Map(operation.faults.map((fault) => [fault.name, fault.element?.name.local]));
-  const elements = new Set(operation.faults.flatMap((fault) => (fault.element === undefined ? [] : [fault.element.name.local])));
+): FaultStatusTable | undefined {
   const table: Record<string, number> = {};
-  for (const [key, status] of Object.entries(faults)) {
-    const dotted = /^([A-Za-z]+)\.[^.]+(?:\.[^.]+)*$/.exec(key);
-    if (codes.includes(key) || elements.has(key) || faultNames.has(key) || (port.soapVersion === '1.1' && dotted !== null && CODES_11.includes(dotted[1] as string))) {
-      table[key] = status;
+  const named: Record<string, number> = {};
+  for (const [key, status] of Object.entries(serviceWide)) {
+    // Checked once for the whole port by the caller; here only kept where it applies.
+    if (faultKeyProblem(key, operation.faults, port, '') === undefined) table[key] = named[key] = status;
+  }
+  for (const [key, status] of Object.entries(own)) {
+    const problem = faultKeyProblem(key, operation.faults, port, `operation ${operation.name} has no fault "${key}"`);
+    if (problem !== undefined) {
+      issue(key, problem);
       continue;
     }
-    if (otherCodes.includes(key)) {
-      issue(key, `${key} is a SOAP ${port.soapVersion === '1.1' ? '1.2' : '1.1'} fault code; port ${port.name} speaks SOAP ${port.soapVersion} (codes: ${codes.join(', ')})`);
-      continue;
-    }
-    const known = [...faultNames.keys(), ...elements, ...codes];
-    const suggestion = closest(key, known);
-    issue(key, `operation ${operation.name} has no fault "${key}"` +
-      (suggestion === undefined ? `; expected a wsdl:fault name or detail element (${[...faultNames.keys(), ...elements].join(', ') || 'none declared'}) or a fault code (${codes.join(', ')})` : `; did you mean "${suggestion}"?`));
+    table[key] = named[key] = status;
   }
-  for (const [name, element] of faultNames) {
-    const status = table[name];
-    if (status !== undefined && element !== undefined && !Object.hasOwn(faults, element)) table[element] = status;
+  for (const fault of operation.faults) {
+    const element = fault.element?.name.local;
+    if (element === undefined || Object.hasOwn(own, element)) continue; // an explicit element entry of the operation wins
+    if (Object.hasOwn(own, fault.name)) table[element] = own[fault.name] as number;
+    else if (Object.hasOwn(named, fault.name) && !Object.hasOwn(serviceWide, element)) table[element] = named[fault.name] as number;
   }
-  return table;
+  return Object.keys(table).length === 0 ? undefined : table;
+}
+
+/**
+ * Why `key` names nothing a fault of these can carry on this port (`missing` + a suggestion among `candidates`,
+ * by default the operation's own fault names and elements), or undefined when it is a fault code of the port's
+ * SOAP version, a SOAP 1.1 dotted code, a wsdl:fault name or a detail element.
+ */
+function faultKeyProblem(key: string, faults: SoapOperation['faults'], port: WsdlPort, missing: string, candidates?: readonly string[]): string | undefined {
+  const codes = port.soapVersion === '1.1' ? CODES_11 : CODES_12;
+  const dotted = /^([A-Za-z]+)\.[^.]+(?:\.[^.]+)*$/.exec(key);
+  if (codes.includes(key) || (port.soapVersion === '1.1' && dotted !== null && CODES_11.includes(dotted[1] as string))) return undefined;
+  const names = faults.flatMap((fault) => (fault.element === undefined ? [fault.name] : [fault.name, fault.element.name.local]));
+  if (names.includes(key)) return undefined;
+  const otherCodes = (port.soapVersion === '1.1' ? CODES_12 : CODES_11).filter((code) => !codes.includes(code));
+  if (otherCodes.includes(key)) return `${key} is a SOAP ${port.soapVersion === '1.1' ? '1.2' : '1.1'} fault code; port ${port.name} speaks SOAP ${port.soapVersion} (codes: ${codes.join(', ')})`;
+  const known = [...new Set(candidates ?? names)];
+  const suggestion = closest(key, [...known, ...codes]);
+  return missing + (suggestion === undefined ? `; expected a wsdl:fault name or detail element (${known.join(', ') || 'none declared'}) or a fault code (${codes.join(', ')})` : `; did you mean "${suggestion}"?`);
+}
+
+/** Every wsdl:fault name and detail element of the port's operations. */
+function allFaultNames(port: WsdlPort): string[] {
+  return [...new Set(port.operations.flatMap((operation) => operation.faults.flatMap((fault) => (fault.element === undefined ? [fault.name] : [fault.name, fault.element.name.local]))))];
 }
 
 function usernameToken(token: DeepReadonly<NonNullable<SoapServiceConfig['security']>['usernameToken']>) {

@@ -128,6 +128,15 @@ describe('operations and fault tables', () => {
     ]);
   });
 
+  it('a service-wide table: keys checked against every operation of the port', () => {
+    expect(problems({ orders: { ...order11, faults: { OrderNotFound: 404, ValidationFault: 422, 'Client.Authentication': 401 } } })).toEqual([]);
+    expect(problems({ orders: { ...order11, faults: { OrderNotFund: 404, Sender: 400, Nope: 400 } } })).toEqual([
+      'gateway.yaml /soap/services/orders/faults/OrderNotFund: no operation of port OrderServiceSoap11Port has a fault "OrderNotFund"; did you mean "OrderNotFound"?',
+      'gateway.yaml /soap/services/orders/faults/Sender: Sender is a SOAP 1.2 fault code; port OrderServiceSoap11Port speaks SOAP 1.1 (codes: Client, Server, VersionMismatch, MustUnderstand)',
+      'gateway.yaml /soap/services/orders/faults/Nope: no operation of port OrderServiceSoap11Port has a fault "Nope"; expected a wsdl:fault name or detail element (OrderNotFound, OrderNotFoundFault, ValidationFault, OrderAlreadyShipped, OrderAlreadyShippedFault) or a fault code (Client, Server, VersionMismatch, MustUnderstand)',
+    ]);
+  });
+
   it('a status that is not an HTTP error status', () => {
     expect(problems({ orders: { ...order11, operations: { GetOrder: { faults: { OrderNotFound: 200 } } } } })).toEqual([
       'gateway.yaml /soap/services/orders/operations/GetOrder/faults/OrderNotFound: Too small: expected number to be >=400',

@@ -13,6 +13,14 @@ beforeAll(async () => {
     plain12: { ...bare, port: 'OrderServiceSoap12Port', basePath: '/plain12/orders' },
     // A table keyed by fault code.
     bycode: { ...bare, port: 'OrderServiceSoap11Port', basePath: '/bycode/orders', operations: { CreateOrder: { faults: { Client: 422 } }, GetOrder: { faults: { Server: 503 } } } },
+    // A service-wide table, with one operation's own entry over it.
+    wide: {
+      ...bare,
+      port: 'OrderServiceSoap12Port',
+      basePath: '/wide/orders',
+      faults: { OrderNotFound: 410, Receiver: 503, ValidationFault: 422 },
+      operations: { CancelOrder: { faults: { OrderNotFound: 404 } } },
+    },
     // A WS-Security header the service does not understand (it understands no header blocks): MustUnderstand.
     secured: {
       ...bare,
@@ -99,6 +107,24 @@ describe('faults mapped by the fault table', () => {
     const res = await soap.post('/bycode/orders/CreateOrder', { customerId: 'C-9999', lines: { line: [{ sku: 'WID-1001', quantity: 1 }] }, pickupStoreId: 'ST-001' });
     expect(res.status).toBe(422);
     expect((await soap.post('/bycode/orders/GetOrder', { orderId: 'ORD-0000' })).status).toBe(503);
+  });
+
+  it('a service-wide table applies to every operation that can answer the fault; an operation\'s own entry wins', async () => {
+    expect((await soap.post('/wide/orders/GetOrder', { orderId: 'ORD-9999' })).status).toBe(410);
+    expect((await soap.post('/wide/orders/CancelOrder', { orderId: 'ORD-9999' })).status).toBe(404);
+    expect((await soap.post('/wide/orders/GetOrder', { orderId: 'ORD-0000' })).status).toBe(503);
+    // OrderAlreadyShipped has no entry: a Receiver fault, so the code's entry.
+    expect((await soap.post('/wide/orders/CancelOrder', { orderId: 'ORD-1001' })).status).toBe(503);
+    const invalid = await soap.post('/wide/orders/CreateOrder', { customerId: 'C-9999', lines: { line: [{ sku: 'WID-1001', quantity: 1 }] }, pickupStoreId: 'ST-001' });
+    expect(invalid.status).toBe(422);
+    expect(problemOf(invalid.body)).toMatchObject({ faultCode: 'Sender', faultDetail: { ValidationFault: expect.anything() } });
+    // The generated OpenAPI document declares the statuses each operation can now answer.
+    const document = (await (await fetch(`${soap.base}/openapi.json`)).json()) as { paths: Record<string, { post: { responses: Record<string, unknown> } }> };
+    const statuses = (operation: string): string[] => Object.keys(document.paths[`/wide/orders/${operation}`]?.post.responses ?? {}).filter((status) => status !== '200');
+    expect(statuses('GetOrder')).toEqual(expect.arrayContaining(['410', '503']));
+    expect(statuses('GetOrder')).not.toContain('422'); // GetOrder cannot answer a ValidationFault
+    expect(statuses('CancelOrder')).toEqual(expect.arrayContaining(['404', '503']));
+    expect(statuses('CancelOrder')).not.toContain('410'); // its own entry replaced the service's
   });
 });
 
