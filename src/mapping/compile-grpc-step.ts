@@ -3,7 +3,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { GrpcStatus, httpStatusFromGrpc, type GrpcStatusName } from '../errors/grpc-status.js';
 import type { GrpcMetadata, UnaryResult } from '../grpc/client/index.js';
 import { createJsonCodec, type JsonCodec } from '../grpc/json/index.js';
-import { closest } from '../pipeline/closest.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import {
   arrayOf,
   BOOLEAN,
@@ -69,7 +69,7 @@ export function compileGrpcStep(input: GrpcStepInput, compiler: MappingCompiler)
   const accepted = compileStatuses<number>(c, step.statuses, (status) => {
     const code = Object.hasOwn(GrpcStatus, status) ? GrpcStatus[status as GrpcStatusName] : undefined;
     if (code !== undefined && code !== GrpcStatus.OK) return code;
-    const guess = /^\d+$/.test(status) ? undefined : closest(status, STATUS_NAMES);
+    const guess = /^\d+$/.test(status) ? undefined : didYouMean(status, STATUS_NAMES);
     const hint = guess !== undefined ? `did you mean "${guess}"?` : `a grpc step lists gRPC status names: ${STATUS_NAMES.join(', ')}`;
     c.issue(['statuses', status], `"${status}" is not a gRPC status that can count as success; ${hint}`);
     return undefined;

@@ -1,5 +1,5 @@
 import { GatewayError, type Violation } from '../errors/gateway-error.js';
-import { closest } from '../pipeline/closest.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import { matchFault, type SoapFault, type SoapHttpRequest } from '../soap/codec/index.js';
 import type { CompiledTemplate, Scope } from '../transform/index.js';
 import type { UpstreamReply } from '../upstreams/types.js';
@@ -55,7 +55,7 @@ export function compileSoapStep(input: SoapStepInput, compiler: MappingCompiler)
   const faultKey = (key: string): string | undefined => {
     const dotted = /^([A-Za-z]+)\.[^.]+(?:\.[^.]+)*$/.exec(key);
     if (known.includes(key) || (version === '1.1' && dotted !== null && (CODES['1.1'] as readonly string[]).includes(dotted[1] as string))) return key;
-    const guess = /^\d+$/.test(key) ? undefined : closest(key, known);
+    const guess = /^\d+$/.test(key) ? undefined : didYouMean(key, known);
     const hint =
       guess !== undefined
         ? `did you mean "${guess}"?`

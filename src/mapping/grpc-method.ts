@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import { closest } from '../pipeline/closest.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import { listed } from './step-common.js';
 
 /** A unary method a gRPC step may call, resolved at load. */
@@ -23,7 +23,7 @@ export function resolveGrpcMethod(root: protobuf.Root, reference: string): GrpcM
   const service = services.get(serviceName);
   if (service === undefined) {
     const names = [...services.keys()];
-    const guess = closest(serviceName, names);
+    const guess = didYouMean(serviceName, names);
     const rest =
       guess !== undefined ? `; did you mean "${guess}/${methodName}"?` : names.length === 0 ? ' (they declare no services)' : `; the services are: ${listed(names)}`;
     return { problem: `no service "${serviceName}" in the .proto files of gateway.yaml's protos.files${rest}` };
@@ -31,7 +31,7 @@ export function resolveGrpcMethod(root: protobuf.Root, reference: string): GrpcM
   const method = service.methods[methodName];
   if (method === undefined) {
     const names = Object.keys(service.methods);
-    const guess = closest(methodName, names);
+    const guess = didYouMean(methodName, names);
     const rest = guess !== undefined ? `; did you mean "${serviceName}/${guess}"?` : `; its methods are: ${listed(names)}`;
     return { problem: `service ${serviceName} has no method "${methodName}"${rest}` };
   }

@@ -1,5 +1,5 @@
 import type { CompiledSoapService } from '../pipeline/soap-services.js';
-import { closest } from '../pipeline/closest.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import type { CompiledSoapOperation } from '../soap/codec/index.js';
 import type { SoapOperation } from '../soap/model.js';
 import { operationJsonSchemas, XsdJsonSchemas } from '../soap/xsd-json-schema.js';
@@ -42,7 +42,7 @@ export function resolveSoapTarget(
   if (service === undefined) {
     if (context.configured.has(reference.service)) return undefined; // its WSDL or config problems are reported
     const names = [...context.configured];
-    const guess = closest(reference.service, names);
+    const guess = didYouMean(reference.service, names);
     const rest =
       guess !== undefined ? `; did you mean "${guess}"?` : names.length === 0 ? ': add it under soap.services (wsdl, upstream)' : `; the services are: ${listed(names)}`;
     report('service', `no SOAP service "${reference.service}" in soap.services of gateway.yaml${rest}`);
@@ -52,7 +52,7 @@ export function resolveSoapTarget(
   if (operation === undefined) {
     const names = service.port.operations.map((item) => item.name);
     if (names.includes(reference.operation)) return undefined; // it did not compile: reported with the service
-    const guess = closest(reference.operation, names);
+    const guess = didYouMean(reference.operation, names);
     const rest = guess !== undefined ? `; did you mean "${guess}"?` : `; its operations are: ${listed(names)}`;
     report('operation', `SOAP service "${service.name}" (port ${service.port.name}) has no operation "${reference.operation}"${rest}`);
     return undefined;
@@ -78,7 +78,7 @@ export function soapOperationShapes(service: CompiledSoapService, operation: Soa
 export function unknownHeaderPart(operation: SoapOperation, name: string): string | undefined {
   const parts = operation.input.headers.map((part) => part.name);
   if (parts.includes(name)) return undefined;
-  const guess = closest(name, parts);
+  const guess = didYouMean(name, parts);
   const hint = guess !== undefined ? `; did you mean "${guess}"?` : parts.length === 0 ? '; its input binds no soap:header parts' : `; its header parts are: ${parts.join(', ')}`;
   return `${operation.name} has no soap:header part "${name}"${hint}`;
 }

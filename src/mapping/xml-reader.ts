@@ -20,7 +20,7 @@ import { pushField, setDocumentField, type JsonObject, type JsonValue } from '..
 import { XSI_NAMESPACE } from '../soap/codec/xsi.js';
 import type { XmlElement } from '../xml/index.js';
 import { membersOf, type Shape } from '../transform/index.js';
-import { closest } from '../pipeline/closest.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import { ATTRIBUTE_PREFIX, TEXT_KEY } from './xml-writer.js';
 
 const MAX_PLAN_DEPTH = 40;
@@ -73,7 +73,7 @@ export function compileXmlReadPlan(shape: Shape | undefined, arrays: readonly st
     for (let i = 0; i < names.length; i++) {
       const name = names[i] as string;
       if (node.closed && !node.children.has(name)) {
-        const guess = closest(name, [...node.children.keys()]);
+        const guess = didYouMean(name, [...node.children.keys()]);
         const where = i === 0 ? 'the root element' : `"${names.slice(0, i).join('/')}"`;
         report(index, `"${name}" is not in response.schema under ${where}${guess === undefined ? '' : `; did you mean "${[...names.slice(0, i), guess].join('/')}"?`}`);
         return;

@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors/gateway-error.js';
-import { decodeXmlBytes, isXmlError, parseXml, XmlLimitError, type XmlElement, type XmlLimits } from '../xml/index.js';
+import { decodeXmlBytes, describeUnreadableXml, isXmlError, parseXml, type XmlElement, type XmlLimits } from '../xml/index.js';
 import { readXmlContent, XmlReadError, type XmlReadPlan } from './xml-reader.js';
 
 /**
@@ -14,13 +14,7 @@ export function readXmlReply(status: number, contentType: string | undefined, bo
     root = parseXml(decodeXmlBytes(body, contentType), limits);
   } catch (error) {
     if (!isXmlError(error)) throw error;
-    if (error instanceof XmlLimitError) throw bad(label, status, `XML over the configured limit: ${error.message}`, error);
-    const mediaType = (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
-    if (mediaType === 'text/html' || /^\s*<(?:!doctype\s+html|html)/i.test(body.subarray(0, 256).toString('latin1'))) {
-      throw bad(label, status, 'an HTML page, not XML', error);
-    }
-    if (error.reason === 'dtd') throw bad(label, status, 'XML with a DOCTYPE, which is refused (no DTD processing)', error);
-    throw bad(label, status, `${mediaType === '' ? 'a body' : `a ${mediaType} body`} that is not well-formed XML (${error.message})`, error);
+    throw bad(label, status, describeUnreadableXml(error, contentType, body, 'XML'), error);
   }
   try {
     return readXmlContent(root, plan);

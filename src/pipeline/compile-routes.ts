@@ -12,7 +12,7 @@ import type { HttpMethod, RouteEntry, Router } from '../routing/types.js';
 import type { HttpUpstream } from '../upstreams/types.js';
 import { buildRoute } from './build-route.js';
 import type { CompiledRoute } from './compiled-route.js';
-import { closest } from './closest.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import { compileGrpcRoutes } from './compile-grpc-routes.js';
 import { compileSoapRoutes } from './compile-soap-routes.js';
 import type { CompiledSoapService, PrefetchedWsdls } from './soap-services.js';
@@ -77,7 +77,7 @@ export function compileRoutes(
     ...soapRoutes.routes.map((route) => route.operationId),
   ]);
   const unknownOperation = (operationId: string): string => {
-    const suggestion = closest(operationId, operationIds);
+    const suggestion = didYouMean(operationId, operationIds);
     return `no operation "${operationId}" in the OpenAPI documents` + (suggestion === undefined ? '' : `; did you mean "${suggestion}"?`);
   };
 

@@ -6,7 +6,7 @@ import { SoapCodecCompileError, createSoapCodec, type CompiledSoapOperation, typ
 import type { SoapOperation, WsdlModel, WsdlPort } from '../soap/model.js';
 import { WsdlError, formatWsdlIssue, importWsdl, importWsdlSync } from '../soap/wsdl/index.js';
 import type { HttpUpstream } from '../upstreams/types.js';
-import { closest } from './closest.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 
 /** One entry of `soap.services`, compiled: the chosen port and every operation of it, ready for traffic. */
 export interface CompiledSoapService {
@@ -94,7 +94,7 @@ export function compileSoapServices(
     const byName = new Map(port.operations.map((operation) => [operation.name, operation]));
     for (const operationName of Object.keys(service.operations)) {
       if (byName.has(operationName)) continue;
-      const suggestion = closest(operationName, byName.keys());
+      const suggestion = didYouMean(operationName, byName.keys());
       issue(['operations', operationName], `no operation "${operationName}" in port ${port.name}` +
         (suggestion === undefined ? `; expected one of: ${[...byName.keys()].join(', ')}` : `; did you mean "${suggestion}"?`));
     }
@@ -183,7 +183,7 @@ function choosePort(model: WsdlModel, service: DeepReadonly<SoapServiceConfig>, 
     services = services.filter((item) => item.name === service.service);
     if (services.length === 0) {
       const names = model.services.map((item) => item.name);
-      const suggestion = closest(service.service, names);
+      const suggestion = didYouMean(service.service, names);
       issue(['service'], `no service "${service.service}" in ${model.source}` + (suggestion === undefined ? `; expected one of: ${names.join(', ')}` : `; did you mean "${suggestion}"?`));
       return undefined;
     }
@@ -200,7 +200,7 @@ function choosePort(model: WsdlModel, service: DeepReadonly<SoapServiceConfig>, 
     issue(['service'], `port ${service.port} is in several services of ${model.source}; choose one: ${matching.map((item) => item.service).join(', ')}`);
     return undefined;
   }
-  const suggestion = closest(service.port, all.map((item) => item.port.name));
+  const suggestion = didYouMean(service.port, all.map((item) => item.port.name));
   issue(['port'], `no SOAP port "${service.port}" in ${model.source}` + (suggestion === undefined ? `; expected one of: ${describe(all)}` : `; did you mean "${suggestion}"?`));
   return undefined;
 }
@@ -254,7 +254,7 @@ function faultKeyProblem(key: string, faults: SoapOperation['faults'], port: Wsd
   const otherCodes = (port.soapVersion === '1.1' ? CODES_12 : CODES_11).filter((code) => !codes.includes(code));
   if (otherCodes.includes(key)) return `${key} is a SOAP ${port.soapVersion === '1.1' ? '1.2' : '1.1'} fault code; port ${port.name} speaks SOAP ${port.soapVersion} (codes: ${codes.join(', ')})`;
   const known = [...new Set(candidates ?? names)];
-  const suggestion = closest(key, [...known, ...codes]);
+  const suggestion = didYouMean(key, [...known, ...codes]);
   return missing + (suggestion === undefined ? `; expected a wsdl:fault name or detail element (${known.join(', ') || 'none declared'}) or a fault code (${codes.join(', ')})` : `; did you mean "${suggestion}"?`);
 }
 

@@ -66,31 +66,4 @@ export class TransformRuntimeError extends Error {
   }
 }
 
-/** Levenshtein distance, two rows; names are short so this is cheap. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-/** The closest candidate within a distance that grows with the name's length (1 up to 3 letters, then 2, then 3). */
-export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = candidate.toLowerCase() === name.toLowerCase() ? 0.5 : editDistance(name, candidate);
-    if (distance < bestDistance && distance <= limit) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
+export { didYouMean, editDistance } from '../errors/did-you-mean.js';

@@ -12,3 +12,4 @@ export {
   type XmlElement,
 } from './parse.js';
 export { checkDeclaredLength, decodeXmlBytes, readBoundedBody } from './read-body.js';
+export { describeUnreadableXml, looksLikeHtml, mediaTypeOf } from './unreadable.js';

@@ -274,7 +274,7 @@ describe('an xml step: hostile or non-XML answers are 502 problems naming the st
   const cases: [string, string][] = [
     ['xxe', 'step "answer" (upstream "pox") answered HTTP 200 with XML with a DOCTYPE, which is refused (no DTD processing)'],
     ['html', 'step "answer" (upstream "pox") answered HTTP 200 with an HTML page, not XML'],
-    ['deep', 'step "answer" (upstream "pox") answered HTTP 200 with XML over the configured limit: the XML document nests elements deeper than 100 levels'],
+    ['deep', 'step "answer" (upstream "pox") answered HTTP 200 with a response over the configured limit: the XML document nests elements deeper than 100 levels'],
   ];
   it.each(cases)('%s', async (kind, detail) => {
     const res = await request1(`${base}/t/hostile/${kind}`);

@@ -6,10 +6,11 @@
  */
 import { GatewayError } from '../../errors/gateway-error.js';
 import { child } from '../../openapi/json-pointer.js';
-import { XmlLimitError, XmlSyntaxError } from '../../xml/errors.js';
+import { XmlLimitError, isXmlError } from '../../xml/errors.js';
 import type { XmlLimits } from '../../xml/limits.js';
 import { parseXml, type XmlElement } from '../../xml/parse.js';
 import { decodeXmlBytes } from '../../xml/read-body.js';
+import { describeUnreadableXml } from '../../xml/unreadable.js';
 import type { SoapVersion } from '../model.js';
 import { versionOfNamespace } from './envelope.js';
 import { ReadContext, SoapDecodeError } from './errors.js';
@@ -44,7 +45,6 @@ export interface ResponseDecoder {
 
 export function classifySoapResponse(response: SoapHttpResponse, decoder: ResponseDecoder): SoapResponseOutcome {
   const { status } = response;
-  const mediaType = (response.contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
   const size = typeof response.body === 'string' ? response.body.length : response.body.byteLength;
   const ok = status >= 200 && status < 300;
   if (size === 0) {
@@ -61,11 +61,8 @@ export function classifySoapResponse(response: SoapHttpResponse, decoder: Respon
     const text = typeof response.body === 'string' ? response.body : decodeXmlBytes(response.body, response.contentType);
     root = parseXml(text, decoder.limits);
   } catch (error) {
-    if (error instanceof XmlLimitError) return bad(status, `a response over the configured limit: ${error.message}`);
-    if (!(error instanceof XmlSyntaxError)) throw error;
-    if (looksLikeHtml(mediaType, response.body)) return bad(status, 'an HTML page, not a SOAP envelope');
-    if (error.reason === 'dtd') return bad(status, 'XML with a DOCTYPE, which is refused (no DTD processing)');
-    return bad(status, `${describeMedia(mediaType)} that is not well-formed XML (${error.message})`);
+    if (!isXmlError(error)) throw error;
+    return bad(status, describeUnreadableXml(error, response.contentType, response.body, 'a SOAP envelope'));
   }
 
   const version = root.local === 'Envelope' ? versionOfNamespace(root.ns) : undefined;
@@ -109,18 +106,6 @@ function bad(status: number, what: string): SoapResponseOutcome {
       extensions: { upstreamStatus: status },
     }),
   };
-}
-
-function looksLikeHtml(mediaType: string, body: string | Uint8Array): boolean {
-  if (mediaType === 'text/html' || mediaType === 'application/xhtml+xml') return true;
-  const head = (typeof body === 'string' ? body.slice(0, 256) : Buffer.from(body.buffer, body.byteOffset, Math.min(256, body.byteLength)).toString('latin1'))
-    .trimStart()
-    .toLowerCase();
-  return head.startsWith('<!doctype html') || head.startsWith('<html');
-}
-
-function describeMedia(mediaType: string): string {
-  return mediaType === '' ? 'a body' : `a ${mediaType} body`;
 }
 
 function describeName(element: XmlElement): string {

@@ -1,4 +1,4 @@
-import { closest } from '../../pipeline/closest.js';
+import { didYouMean } from '../../errors/did-you-mean.js';
 import type { AttributeDecl, ComplexType, ElementDecl, ModelGroup, QName, SimpleType, XsdType } from '../model.js';
 import { attributeDecl, attributeUses } from './attributes.js';
 import { builtinNames, builtinType, xmlAttribute } from './builtins.js';
@@ -245,7 +245,7 @@ export class SchemaCompiler implements SchemaContext {
     if ('error' in lookup) {
       // A user type written with the XSD prefix by mistake is likelier than a misspelt built-in.
       const elsewhere = this.#elsewhere('type', { ns: XSD_NS, local });
-      const guess = closest(local, builtinNames());
+      const guess = didYouMean(local, builtinNames());
       this.report(at, lookup.error + (elsewhere !== '' || guess === undefined ? elsewhere : `; did you mean xs:${guess}?`));
       return undefined;
     }
@@ -270,7 +270,7 @@ export class SchemaCompiler implements SchemaContext {
   #hint(kind: ComponentKind, name: QName): string {
     const sameNamespace: string[] = [];
     for (const component of this.#index.all(kind)) if (component.name.ns === name.ns) sameNamespace.push(component.name.local);
-    const guess = closest(name.local, sameNamespace);
+    const guess = didYouMean(name.local, sameNamespace);
     if (guess !== undefined) return `; did you mean ${clark({ ns: name.ns, local: guess })}?`;
     const elsewhere = this.#elsewhere(kind, name);
     if (elsewhere !== '') return elsewhere;

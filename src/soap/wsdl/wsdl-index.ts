@@ -1,4 +1,4 @@
-import { closest } from '../../pipeline/closest.js';
+import { didYouMean } from '../../errors/did-you-mean.js';
 import type { QName } from '../model.js';
 import type { WsdlDocument } from './document-graph.js';
 import { WSDL_NS } from './namespaces.js';
@@ -73,7 +73,7 @@ export class WsdlIndex {
     const found = this.#definitions.get(`${kind} ${clark(name)}`);
     if (found !== undefined) return found;
     const candidates = this.all(kind).filter((definition) => definition.name.ns === name.ns).map((definition) => definition.name.local);
-    const guess = closest(name.local, candidates);
+    const guess = didYouMean(name.local, candidates);
     const elsewhere = this.all(kind).find((definition) => definition.name.local === name.local);
     const hint =
       guess !== undefined
