@@ -6,24 +6,35 @@ import { mergeOpenApi } from './openapi/merge-documents.js';
 import type { PrefetchedWsdls } from './pipeline/soap-services.js';
 import { mergeGeneratedOpenApi } from './soap/openapi/index.js';
 import { createDispatcher, type Dispatcher } from './server/dispatch.js';
+import { createDispatcherSwitch } from './server/dispatcher-switch.js';
+import { checkReloadable, ReloadRefused, type ReloadResult } from './reload.js';
 import { startListener, type Listener } from './server/listeners.js';
 import { createHttpUpstream } from './upstreams/http/create-http-upstream.js';
 import type { HttpUpstream } from './upstreams/types.js';
 import { createGrpcUpstream, type GrpcUpstream } from './upstreams/grpc/grpc-upstream.js';
 import { checkHealthEndpointPaths } from './health/endpoint-paths.js';
 import { createHealthEndpoints } from './health/endpoints.js';
-import { createHealthMonitor } from './health/health-monitor.js';
+import { createHealthMonitor, type HealthMonitor } from './health/health-monitor.js';
 import type { CheckedUpstream } from './health/types.js';
 
 /** A compiled gateway: routes, upstream pools and the dispatcher. Building it does no network I/O. */
 export interface Gateway {
+  /** The running config (the last one a reload applied). */
   readonly config: GatewayConfig;
   readonly routes: readonly CompiledRoute[];
+  /** What the listeners call: the current config's dispatcher, and those a reload replaced until they are done. */
   readonly dispatcher: Dispatcher;
   /** The merged OpenAPI 3.1 document: generated from the .proto files plus the hand-written documents. */
   openApiDocument(): Record<string, unknown>;
   /** Binds every configured listener. */
   listen(): Promise<readonly Listener[]>;
+  /**
+   * Applies a new config without dropping traffic (src/reload.ts): builds it in full first (a ConfigError leaves
+   * the running one untouched), then new requests use it while requests in flight finish on the old routes and
+   * pools, which are closed once idle or after `shutdown.drainTimeoutMs`.
+   * @throws ConfigError for a config that does not build, ReloadRefused for a change that needs a restart
+   */
+  reload(next: GatewayConfig, options?: BuildOptions): ReloadResult;
   /**
    * Graceful shutdown: stop accepting, let in-flight requests finish up to `drainTimeoutMs`, then close what is
    * left, and the upstream pools. Resolves with the number of requests cut off at the deadline.
@@ -41,6 +52,88 @@ export interface BuildOptions {
  * Compiles config into a gateway: every mistake is found here (ConfigError), before anything listens.
  */
 export function buildGateway(config: GatewayConfig, logging: Logging, options: BuildOptions = {}): Gateway {
+  let core = buildCore(config, logging, options);
+  const dispatcher = createDispatcherSwitch(core.dispatcher);
+  const retiring = new Set<Promise<void>>();
+  let listeners: Listener[] = [];
+  let closing: Promise<number> | undefined;
+
+  async function drainAndClose(drainTimeoutMs: number): Promise<number> {
+    dispatcher.beginDrain();
+    // Readiness now answers 503; give load balancers that poll it time to stop sending before the doors close.
+    const notReadyDelayMs = core.config.shutdown.notReadyDelayMs;
+    if (notReadyDelayMs > 0 && listeners.length > 0) await new Promise((resolve) => setTimeout(resolve, notReadyDelayMs));
+    for (const listener of listeners) listener.stopAccepting();
+    const cutOff = (await idleWithin(dispatcher, drainTimeoutMs)) ? 0 : dispatcher.inFlight;
+    for (const listener of listeners) listener.destroyAll();
+    await Promise.all(listeners.map((listener) => listener.closed()));
+    await core.close();
+    await Promise.all(retiring);
+    return cutOff;
+  }
+
+  return {
+    get config() {
+      return core.config;
+    },
+    get routes() {
+      return core.routes;
+    },
+    dispatcher,
+    openApiDocument: () => core.openApiDocument(),
+    async listen() {
+      const started: Listener[] = [];
+      try {
+        for (const listenerConfig of core.config.listeners) {
+          started.push(await startListener(listenerConfig, core.config.limits, dispatcher, core.config.baseDir));
+        }
+      } catch (error) {
+        for (const listener of started) listener.destroyAll();
+        throw error;
+      }
+      listeners = started;
+      core.health.start();
+      return listeners;
+    },
+    reload(next, nextOptions = {}) {
+      if (closing !== undefined) throw new ReloadRefused('the gateway is shutting down');
+      checkReloadable(core.config, next);
+      const replacement = buildCore(next, logging, nextOptions);
+      const previous = core;
+      core = replacement;
+      dispatcher.use(replacement.dispatcher);
+      if (listeners.length > 0) replacement.health.start();
+      // The old routes and pools serve what they hold, then close; a shutdown meanwhile waits for them too.
+      const done = idleWithin(previous.dispatcher, previous.config.shutdown.drainTimeoutMs).then(async (idle) => {
+        const cutOff = idle ? 0 : previous.dispatcher.inFlight;
+        await previous.close();
+        dispatcher.retire(previous.dispatcher);
+        return cutOff;
+      });
+      const tracked = done.then(() => undefined);
+      retiring.add(tracked);
+      void tracked.then(() => retiring.delete(tracked));
+      return { routes: replacement.routes.length, retired: done };
+    },
+    close(drainTimeoutMs = core.config.shutdown.drainTimeoutMs) {
+      closing ??= drainAndClose(drainTimeoutMs);
+      return closing;
+    },
+  };
+}
+
+/** One config compiled: its upstream pools, routes, health checks and dispatcher. */
+interface GatewayCore {
+  readonly config: GatewayConfig;
+  readonly routes: readonly CompiledRoute[];
+  readonly dispatcher: Dispatcher;
+  readonly health: HealthMonitor;
+  openApiDocument(): Record<string, unknown>;
+  /** Stops the health checks and closes the upstream pools. */
+  close(): Promise<void>;
+}
+
+function buildCore(config: GatewayConfig, logging: Logging, options: BuildOptions): GatewayCore {
   const upstreams = new Map<string, HttpUpstream>();
   const grpcUpstreams = new Map<string, GrpcUpstream>();
   const checked: CheckedUpstream[] = [];
@@ -55,8 +148,19 @@ export function buildGateway(config: GatewayConfig, logging: Logging, options: B
       if (upstream.health !== undefined) checked.push(upstream.health);
     }
   }
-  const { routeSets, routes, grpcOpenApi, soapOpenApi } = compileRoutes(config, upstreams, grpcUpstreams, options.wsdls);
-  checkHealthEndpointPaths(config, routeSets);
+  const closeUpstreams = async (): Promise<void> => {
+    await Promise.all([...upstreams.values(), ...grpcUpstreams.values()].map((upstream) => upstream.close()));
+  };
+  let compiled;
+  try {
+    compiled = compileRoutes(config, upstreams, grpcUpstreams, options.wsdls);
+    checkHealthEndpointPaths(config, compiled.routeSets);
+  } catch (error) {
+    // Nothing has connected yet, but a reload must not leave idle pools of a config it refused behind.
+    void closeUpstreams();
+    throw error;
+  }
+  const { routeSets, routes, grpcOpenApi, soapOpenApi } = compiled;
   // Checks start with the listeners: `validate`, `routes` and `openapi` build a gateway that never checks anything.
   const health = createHealthMonitor(checked, logging.logger);
   const openApiDocument = (): Record<string, unknown> =>
@@ -75,53 +179,28 @@ export function buildGateway(config: GatewayConfig, logging: Logging, options: B
       report: () => health.report(),
     }),
   });
-  let listeners: Listener[] = [];
-  let closing: Promise<number> | undefined;
-
-  async function drainAndClose(drainTimeoutMs: number): Promise<number> {
-    dispatcher.beginDrain();
-    // Readiness now answers 503; give load balancers that poll it time to stop sending before the doors close.
-    const notReadyDelayMs = config.shutdown.notReadyDelayMs;
-    if (notReadyDelayMs > 0 && listeners.length > 0) await new Promise((resolve) => setTimeout(resolve, notReadyDelayMs));
-    for (const listener of listeners) listener.stopAccepting();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'deadline'>((resolve) => {
-      timer = setTimeout(() => resolve('deadline'), drainTimeoutMs);
-    });
-    const outcome = await Promise.race([dispatcher.idle().then(() => 'idle' as const), deadline]);
-    clearTimeout(timer);
-    const cutOff = outcome === 'deadline' ? dispatcher.inFlight : 0;
-    for (const listener of listeners) listener.destroyAll();
-    await Promise.all(listeners.map((listener) => listener.closed()));
-    health.stop();
-    await Promise.all([...upstreams.values(), ...grpcUpstreams.values()].map((upstream) => upstream.close()));
-    return cutOff;
-  }
-
   return {
     config,
     routes,
-    openApiDocument,
     dispatcher,
-    async listen() {
-      const started: Listener[] = [];
-      try {
-        for (const listenerConfig of config.listeners) {
-          started.push(await startListener(listenerConfig, config.limits, dispatcher, config.baseDir));
-        }
-      } catch (error) {
-        for (const listener of started) listener.destroyAll();
-        throw error;
-      }
-      listeners = started;
-      health.start();
-      return listeners;
-    },
-    close(drainTimeoutMs = config.shutdown.drainTimeoutMs) {
-      closing ??= drainAndClose(drainTimeoutMs);
-      return closing;
+    health,
+    openApiDocument,
+    async close() {
+      health.stop();
+      await closeUpstreams();
     },
   };
+}
+
+/** True when `dispatcher` had no request in flight within `timeoutMs`. */
+async function idleWithin(dispatcher: Dispatcher, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const idle = await Promise.race([dispatcher.idle().then(() => true), deadline]);
+  clearTimeout(timer);
+  return idle;
 }
 
 function memoize(compute: () => string): () => string {

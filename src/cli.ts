@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { buildGateway, type Gateway } from './app.js';
+import { createFileReloader } from './reload.js';
 import { ConfigError, formatIssues } from './config/config-error.js';
 import { configJsonSchema, mappingJsonSchema } from './config/json-schema.js';
 import { loadConfig, type GatewayConfig } from './config/load-config.js';
@@ -12,7 +13,7 @@ import { formatRouteTable } from './pipeline/route-table.js';
 const USAGE = `usage: gateway <command> [config] [options]
 
 commands:
-  start [config]      start the gateway (default config: ./gateway.yaml)
+  start [config]      start the gateway (default config: ./gateway.yaml); SIGHUP reloads the config, SIGTERM drains
   validate [config]   load and cross-check the config; exit 1 listing every problem
   routes [config]     print the compiled route table
   openapi [config]    print the OpenAPI 3.1 document of every route (generated from .proto files + openapi/)
@@ -122,7 +123,7 @@ async function start(configPath: string, demo: boolean): Promise<number> {
         process.exit(130);
       }
       stopping = true;
-      logger.info({ signal, inFlight: gateway.dispatcher.inFlight, drainTimeoutMs: config.shutdown.drainTimeoutMs }, 'draining');
+      logger.info({ signal, inFlight: gateway.dispatcher.inFlight, drainTimeoutMs: gateway.config.shutdown.drainTimeoutMs }, 'draining');
       void gateway.close().then(async (cutOff) => {
         await demoBackends?.close();
         logger.info({ cutOff }, 'stopped');
@@ -132,6 +133,11 @@ async function start(configPath: string, demo: boolean): Promise<number> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    // SIGHUP: apply the config file as it is now, without dropping a request (src/reload.ts).
+    const reload = createFileReloader(gateway, configPath, logger);
+    process.on('SIGHUP', () => {
+      if (!stopping) void reload().then(() => flushLogging(logging));
+    });
   });
 }
 
