@@ -108,3 +108,18 @@ describe('reload', () => {
     expect(json(await request1(`${base}/added`))).toEqual({ from: 'two', path: '/added' });
   });
 });
+
+describe('reload, then shutdown', () => {
+  it('a shutdown right after a reload waits for the requests the old config still holds', async () => {
+    const started = await startGateway(data('before.yaml', urlOf(one)), { file: 'reload.yaml', baseDir: dir });
+    const origin = started.http1;
+    const inFlight = request1(`${origin}/slow`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    started.gateway.reload(configOf(data('before.yaml', urlOf(two))));
+    expect(started.gateway.dispatcher.inFlight).toBe(1);
+    const cutOff = await started.gateway.close(2000);
+    const slow = await inFlight;
+    expect(cutOff).toBe(0);
+    expect(json(slow)).toEqual({ from: 'one', path: '/slow' });
+  });
+});
