@@ -7,6 +7,7 @@ import type { PrefetchedWsdls } from './pipeline/soap-services.js';
 import { mergeGeneratedOpenApi } from './soap/openapi/index.js';
 import { createDispatcher, type Dispatcher } from './server/dispatch.js';
 import { createDispatcherSwitch } from './server/dispatcher-switch.js';
+import { readListenerTls } from './server/listener-tls.js';
 import { checkReloadable, ReloadRefused, type ReloadResult } from './reload.js';
 import { startListener, type Listener } from './server/listeners.js';
 import { createHttpUpstream } from './upstreams/http/create-http-upstream.js';
@@ -83,9 +84,10 @@ export function buildGateway(config: GatewayConfig, logging: Logging, options: B
     openApiDocument: () => core.openApiDocument(),
     async listen() {
       const started: Listener[] = [];
+      const tls = readListenerTls(core.config);
       try {
         for (const listenerConfig of core.config.listeners) {
-          started.push(await startListener(listenerConfig, core.config.limits, dispatcher, core.config.baseDir));
+          started.push(await startListener(listenerConfig, core.config.limits, dispatcher, tls.get(listenerConfig.name)));
         }
       } catch (error) {
         for (const listener of started) listener.destroyAll();
@@ -98,10 +100,16 @@ export function buildGateway(config: GatewayConfig, logging: Logging, options: B
     reload(next, nextOptions = {}) {
       if (closing !== undefined) throw new ReloadRefused('the gateway is shutting down');
       checkReloadable(core.config, next);
+      // TLS files are read again whatever changed: a renewed certificate usually keeps its path.
+      const tls = listeners.length > 0 ? readListenerTls(next) : undefined;
       const replacement = buildCore(next, logging, nextOptions);
       const previous = core;
       core = replacement;
       dispatcher.use(replacement.dispatcher);
+      for (const listener of listeners) {
+        const renewed = tls?.get(listener.name);
+        if (renewed !== undefined) listener.useTls(renewed);
+      }
       if (listeners.length > 0) replacement.health.start();
       // The old routes and pools serve what they hold, then close; a shutdown meanwhile waits for them too.
       const done = idleWithin(previous.dispatcher, previous.config.shutdown.drainTimeoutMs).then(async (idle) => {

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { buildGateway, type Gateway } from './app.js';
 import { createFileReloader } from './reload.js';
+import { readListenerTls } from './server/listener-tls.js';
 import { ConfigError, formatIssues } from './config/config-error.js';
 import { configJsonSchema, mappingJsonSchema } from './config/json-schema.js';
 import { loadConfig, type GatewayConfig } from './config/load-config.js';
@@ -62,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
       const gateway = await buildFromFile(configPath);
       if (gateway === undefined) return 1;
       await gateway.close(0);
+      // What `start` reads besides: the https listeners' certificate files, and whether each key fits.
+      if (withConfigErrors(() => readListenerTls(gateway.config)) === undefined) return 1;
       process.stdout.write(`${configPath}: ok (${gateway.routes.length} routes)\n`);
       return 0;
     }
@@ -102,10 +105,12 @@ async function start(configPath: string, demo: boolean): Promise<number> {
   try {
     listeners = await gateway.listen();
   } catch (error) {
-    process.stderr.write(`gateway: cannot listen: ${(error as Error).message}\n`);
+    // A TLS file that cannot be read (or a key that does not fit) is the config's problem; a taken port is not.
+    const invalid = error instanceof ConfigError;
+    process.stderr.write(invalid ? `${error.message}\n` : `gateway: cannot listen: ${(error as Error).message}\n`);
     await gateway.close(0);
     await demoBackends?.close();
-    return 3;
+    return invalid ? 1 : 3;
   }
   for (const listener of listeners) {
     logger.info({ listener: listener.name, protocol: listener.protocol, address: `${listener.host}:${listener.port}` }, 'listening');

@@ -7,8 +7,8 @@ import { fetchSoapWsdls } from './pipeline/soap-services.js';
 
 /**
  * What a config reload may change: everything the routes, mappings, upstreams, SOAP services and health checks are
- * built from. What the listening sockets and the process's logger were set up with needs a restart, so a reload
- * that changes it is refused as a whole rather than applied in part.
+ * built from, and the https listeners' certificates. What the listening sockets and the process's logger were set
+ * up with needs a restart, so a reload that changes it is refused as a whole rather than applied in part.
  */
 
 /** A reload that cannot be applied to a running gateway; the running config stays. */
@@ -35,7 +35,9 @@ const LISTENER_LIMITS = ['maxHeaderBytes', 'headersTimeoutMs', 'requestTimeoutMs
 /** @throws ReloadRefused naming every part of `next` that only a restart can apply */
 export function checkReloadable(running: GatewayConfig, next: GatewayConfig): void {
   const changed: string[] = [];
-  if (!isDeepStrictEqual(running.listeners, next.listeners)) changed.push('listeners');
+  // TLS file names may change (a reload reads the files again either way); the sockets themselves may not.
+  const sockets = (config: GatewayConfig): unknown[] => config.listeners.map(({ tls: _tls, ...socket }) => socket);
+  if (!isDeepStrictEqual(sockets(running), sockets(next))) changed.push('listeners');
   for (const field of LISTENER_LIMITS) if (running.limits[field] !== next.limits[field]) changed.push(`limits.${field}`);
   if (!isDeepStrictEqual(running.logging, next.logging)) changed.push('logging');
   if (changed.length > 0) throw new ReloadRefused(`${changed.join(', ')} changed, which only a restart applies`);

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
-import path from 'node:path';
 import type { DeepReadonly } from '../config/deep-freeze.js';
 import type { LimitsConfig, ListenerConfig } from '../config/schema.js';
 import { ERROR_CODES, type ErrorCode } from '../errors/codes.js';
 import { bareProblemBody } from '../errors/problem.js';
 import type { Dispatcher } from './dispatch.js';
+import type { ListenerTls } from './listener-tls.js';
 import { boundHttp2RequestTime, expiredWhileExempt } from './request-time-bound.js';
 
 /** A bound listener: its address and how to shut it down. */
@@ -22,6 +21,8 @@ export interface Listener {
   destroyAll(): void;
   /** Resolves when the server has fully closed. */
   closed(): Promise<void>;
+  /** https: new handshakes use this certificate and key (a reload's); connections already open keep theirs. */
+  useTls(tls: ListenerTls): void;
 }
 
 type AnyServer = http.Server | http2.Http2Server | http2.Http2SecureServer;
@@ -37,7 +38,7 @@ export async function startListener(
   config: DeepReadonly<ListenerConfig>,
   limits: DeepReadonly<LimitsConfig>,
   dispatcher: Dispatcher,
-  baseDir: string,
+  tls: ListenerTls | undefined,
 ): Promise<Listener> {
   const handler = dispatcher.handlerFor(config.name);
   const http1Options: http.ServerOptions = {
@@ -55,11 +56,11 @@ export async function startListener(
   } else if (config.protocol === 'h2c') {
     server = http2.createServer({ settings: h2Settings, maxSessionMemory: 32 }, handler);
   } else {
-    const tls = config.tls as { cert: string; key: string };
+    if (tls === undefined) throw new Error(`listener "${config.name}": no certificate read`);
     server = http2.createSecureServer(
       {
-        cert: readFileSync(path.resolve(baseDir, tls.cert)),
-        key: readFileSync(path.resolve(baseDir, tls.key)),
+        cert: tls.cert,
+        key: tls.key,
         allowHTTP1: true,
         settings: h2Settings,
         ...http1Options,
@@ -123,6 +124,9 @@ export async function startListener(
       for (const socket of sockets) socket.destroy();
     },
     closed: () => closedPromise,
+    useTls(next) {
+      if (config.protocol === 'https') (server as http2.Http2SecureServer).setSecureContext({ cert: next.cert, key: next.key });
+    },
   };
 }
 

@@ -60,6 +60,28 @@ describe('gateway validate / routes / config-schema', () => {
     );
   });
 
+  it('validate and start: an https listener whose key does not fit its certificate is a config error (exit 1)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'protogate-cli-'));
+    const file = path.join(dir, 'tls.yaml');
+    const tls = (name: string): string => path.join(ROOT, 'test/fixtures/tls', name);
+    writeFileSync(
+      file,
+      [
+        `listeners: [{ name: secure, protocol: https, port: 0, tls: { cert: ${tls('localhost-cert.pem')}, key: ${tls('upstream-key.pem')} } }]`,
+        `openapi: [{ file: ${path.join(ROOT, 'openapi/users.yaml')}, upstream: users }]`,
+        'upstreams: { users: { protocol: http1, targets: [http://127.0.0.1:1] } }',
+        '',
+      ].join('\n'),
+    );
+    for (const command of ['validate', 'start']) {
+      const result = await cli([command, file]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        new RegExp(`^invalid configuration \\(1 problem\\):\\n  - ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} /listeners/0/tls/key: the key and certificate of listener "secure" are not a usable pair: .+\\n$`),
+      );
+    }
+  });
+
   it('routes: prints the compiled route table', async () => {
     const result = await cli(['routes', 'gateway.yaml']);
     expect(result.code).toBe(0);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/app.js';
 import { ConfigError } from '../../src/config/config-error.js';
@@ -121,5 +122,47 @@ describe('reload, then shutdown', () => {
     const slow = await inFlight;
     expect(cutOff).toBe(0);
     expect(json(slow)).toEqual({ from: 'one', path: '/slow' });
+  });
+});
+
+describe('reload and the https listener\'s certificate', () => {
+  const fixture = (name: string): string => path.join(import.meta.dirname, '../fixtures/tls', name);
+  const withTls = (cert: string, key: string): Record<string, unknown> =>
+    data('before.yaml', urlOf(one), {
+      listeners: [
+        { name: 'plain', protocol: 'http1', port: 0 },
+        { name: 'secure', protocol: 'https', port: 0, tls: { cert: fixture(cert), key: fixture(key) } },
+      ],
+    });
+  /** The issuer of the certificate a new TLS connection to `port` is served. */
+  const issuerAt = (port: number): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] }, () => {
+        resolve(String(socket.getPeerCertificate().issuer.CN));
+        socket.end();
+      });
+      socket.on('error', reject);
+    });
+
+  it('is read again: new handshakes get the renewed certificate; a key that does not fit it changes nothing', async () => {
+    const started = await startGateway(withTls('localhost-cert.pem', 'localhost-key.pem'), { file: 'reload.yaml', baseDir: dir });
+    try {
+      const port = Number(new URL(started.h2c).port);
+      expect(await issuerAt(port)).toBe('localhost');
+      let error: unknown;
+      try {
+        started.gateway.reload(configOf(withTls('upstream-cert.pem', 'localhost-key.pem')));
+      } catch (caught) {
+        error = caught;
+      }
+      expect((error as ConfigError).issues).toEqual([
+        { file: 'reload.yaml', pointer: '/listeners/1/tls/key', message: expect.stringMatching(/^the key and certificate of listener "secure" are not a usable pair: /) },
+      ]);
+      expect(await issuerAt(port)).toBe('localhost');
+      started.gateway.reload(configOf(withTls('upstream-cert.pem', 'upstream-key.pem')));
+      expect(await issuerAt(port)).toBe('protogate test CA');
+    } finally {
+      await started.gateway.close(500);
+    }
   });
 });
