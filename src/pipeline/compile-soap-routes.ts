@@ -9,7 +9,7 @@ import type { HttpUpstream } from '../upstreams/types.js';
 import { buildRoute } from './build-route.js';
 import type { CompiledRoute, RouteDefinition } from './compiled-route.js';
 import { JSON_BODY_CHECKS, NO_SCHEMAS } from './transcoded-operation.js';
-import { compileSoapRouteHeaders } from './soap-route-headers.js';
+import { compileSoapRouteHeaders, type ReadParameter } from './soap-route-headers.js';
 import { compileSoapServices, type CompiledSoapService, type PrefetchedWsdls } from './soap-services.js';
 
 /** Route policy fields that mean something for a SOAP route (`validate` only as its default, true). */
@@ -55,6 +55,8 @@ export function compileSoapRoutes(
     }
   }
 
+  /** Request parameters each operation's `soapHeaders` reads, by operation id, for the OpenAPI document. */
+  const reads = new Map<string, readonly ReadParameter[]>();
   for (const service of published) {
     const basePath = service.config.basePath ?? `/${service.name}`;
     const upstreamConfig = config.upstreams[service.upstream.name];
@@ -88,6 +90,8 @@ export function compileSoapRoutes(
         requestIdHeader: config.requestId.header,
         defaultTimeoutMs: service.config.timeoutMs ?? upstreamConfig?.timeouts.requestMs ?? UPSTREAM_REQUEST_TIMEOUT_DEFAULT_MS,
       };
+      const headers = compileSoapRouteHeaders(config, service, wsdl, issues);
+      if (headers !== undefined && headers.reads.length > 0) reads.set(operationId, headers.reads);
       const soap: SoapRoute = {
         service: service.name,
         operation,
@@ -95,7 +99,7 @@ export function compileSoapRoutes(
         path: service.path,
         timeoutMs: policy?.timeoutMs ?? definition.defaultTimeoutMs,
         maxResponseBytes: service.config.limits.maxResponseBytes,
-        soapHeaders: compileSoapRouteHeaders(config, service, wsdl, issues),
+        soapHeaders: headers?.template,
       };
       // read-body (415 for a media type other than JSON, 413 over the limit, 400 for malformed JSON) and the
       // stages build-route.ts orders, then transcode-soap; validate-request has nothing to check here.
@@ -117,6 +121,7 @@ export function compileSoapRoutes(
               source: service.model.source,
               types: service.model.types,
               faultStatuses: new Map([...service.operations].map(([name, operation]) => [name, [...new Set(Object.values(operation.faultStatuses ?? {}))]])),
+              parameters: new Map(service.port.operations.map((operation) => [operation.name, reads.get(soapOperationId(service.name, operation.name)) ?? []])),
             })),
           );
   return { entries, routes, services, pointers, openApi };

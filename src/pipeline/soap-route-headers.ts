@@ -2,11 +2,26 @@ import { toPointer, type ConfigIssue } from '../config/config-error.js';
 import type { GatewayConfig } from '../config/load-config.js';
 import { soapOperationShapes, unknownHeaderPart } from '../mapping/soap-step-target.js';
 import type { SoapOperation } from '../soap/model.js';
-import { compileTemplate, objectOf, STRING, TransformError, type CompiledTemplate } from '../transform/index.js';
+import { compileTemplate, isTemplateExpression, objectOf, STRING, TransformError, type CompiledTemplate } from '../transform/index.js';
 import type { CompiledSoapService } from './soap-services.js';
 
 /** Any request header or query parameter may be read; each is a string or absent. */
 const STRINGS = objectOf([], [], STRING);
+
+/** `headers.x`, `headers['x-operator']`, `query.page` in an expression: what the OpenAPI document should declare. */
+const REQUEST_REFERENCE = /\b(headers|query)\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"']+)["']\s*\])/g;
+
+/** A request header or query parameter the templates read, for the route's OpenAPI parameters. */
+export interface ReadParameter {
+  readonly in: 'header' | 'query';
+  readonly name: string;
+}
+
+/** The compiled `soapHeaders` of a published operation and the request parameters it reads. */
+export interface SoapRouteHeaders {
+  readonly template: CompiledTemplate;
+  readonly reads: readonly ReadParameter[];
+}
 
 /**
  * `soap.services.<name>.operations.<Operation>.soapHeaders` of a published route: the values of the input's
@@ -19,7 +34,7 @@ export function compileSoapRouteHeaders(
   service: CompiledSoapService,
   operation: SoapOperation,
   issues: ConfigIssue[],
-): CompiledTemplate | undefined {
+): SoapRouteHeaders | undefined {
   const declared = service.config.operations[operation.name]?.soapHeaders;
   if (declared === undefined) return undefined;
   const at = ['soap', 'services', service.name, 'operations', operation.name, 'soapHeaders'];
@@ -33,8 +48,9 @@ export function compileSoapRouteHeaders(
   if (!known) return undefined;
   const shapes = soapOperationShapes(service, operation);
   const routeName = `${service.name}.${operation.name}`;
+  let template: CompiledTemplate;
   try {
-    return compileTemplate(
+    template = compileTemplate(
       declared,
       {
         file: config.file,
@@ -58,4 +74,23 @@ export function compileSoapRouteHeaders(
     }
     return undefined;
   }
+  return { template, reads: readParameters(declared) };
+}
+
+/** Every header and query parameter the template's expressions read, in order of first use. */
+function readParameters(template: unknown): ReadParameter[] {
+  const found = new Map<string, ReadParameter>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (!isTemplateExpression(value)) return;
+      for (const match of value.matchAll(REQUEST_REFERENCE)) {
+        const location = match[1] === 'headers' ? 'header' : 'query';
+        const name = (match[2] ?? match[3]) as string;
+        found.set(`${location} ${name.toLowerCase()}`, { in: location, name });
+      }
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit);
+  };
+  visit(template);
+  return [...found.values()];
 }

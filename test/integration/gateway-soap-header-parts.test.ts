@@ -45,4 +45,14 @@ describe('soapHeaders of a published route (soap.services.<name>.operations.<Ope
     const order = parse(await soap.post('/soap/orders/GetOrder', { orderId: 'ORD-1006' })) as { order: { status: string } };
     expect(order.order.status).toBe('PENDING');
   });
+
+  it('the OpenAPI document declares the request headers the header parts are built from', async () => {
+    const document = (await (await fetch(`${soap.base}/openapi.json`)).json()) as { paths: Record<string, { post: { parameters?: unknown[] } }> };
+    const description = 'Read by the gateway for the soap:header part callerContext.';
+    expect(document.paths['/soap/orders/CancelOrder']?.post.parameters).toEqual([
+      { name: 'x-channel', in: 'header', required: false, description, schema: { type: 'string' } },
+      { name: 'x-operator', in: 'header', required: false, description, schema: { type: 'string' } },
+    ]);
+    expect(document.paths['/soap/orders/GetOrder']?.post.parameters).toBeUndefined();
+  });
 });

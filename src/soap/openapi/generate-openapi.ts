@@ -14,6 +14,8 @@ export interface SoapOpenApiService {
   readonly faultStatuses: ReadonlyMap<string, readonly number[]>;
   /** The model's named types: a response may hold a type derived from the declared one (xsi:type). */
   readonly types?: readonly XsdType[] | undefined;
+  /** Request headers and query parameters an operation reads (for its soap:header parts), by WSDL operation name. */
+  readonly parameters?: ReadonlyMap<string, readonly { readonly in: 'header' | 'query'; readonly name: string }[]>;
 }
 
 const REF = '#/components/schemas/';
@@ -54,6 +56,7 @@ export function generateSoapOpenApi(services: readonly SoapOpenApiService[]): Re
           description: `Calls ${operation.name} on port ${port.name}${operation.soapAction === '' ? '' : ` (SOAPAction ${operation.soapAction})`}.` +
             (declared === '' ? '' : ` Declared faults: ${declared}.`),
           tags: [service.name],
+          ...parametersOf(service.parameters?.get(operation.name) ?? [], operation.input.headers.map((part) => part.name)),
           requestBody: { required: false, content: { 'application/json': { schema: bodies.input } } },
           responses: responsesOf(bodies.output, bodies.faults, service.faultStatuses.get(operation.name) ?? [], port.soapVersion),
         },
@@ -63,6 +66,12 @@ export function generateSoapOpenApi(services: readonly SoapOpenApiService[]): Re
   }
   schemas[SOAP_PROBLEM_SCHEMA] = soapProblemSchema();
   return { openapi: '3.1.0', info: { title: 'SOAP services published by protogate', version: '1.0.0' }, tags, paths, components: { schemas } };
+}
+
+function parametersOf(reads: readonly { readonly in: 'header' | 'query'; readonly name: string }[], parts: readonly string[]): { parameters?: unknown[] } {
+  if (reads.length === 0) return {};
+  const description = `Read by the gateway for the soap:header part${parts.length === 1 ? '' : 's'} ${parts.join(', ')}.`;
+  return { parameters: reads.map((read) => ({ name: read.name, in: read.in, required: false, description, schema: { type: 'string' } })) };
 }
 
 function responsesOf(output: JsonSchema, faults: Readonly<Record<string, JsonSchema>>, mapped: readonly number[], version: SoapVersion): Record<string, unknown> {
