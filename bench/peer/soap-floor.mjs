@@ -5,7 +5,9 @@
 //   none      build the envelope, call the backend, answer fixed JSON: the HTTP work alone
 //   ordered   + fast-xml-parser in the preserve-order mode the gateway uses (result unused)
 //   default   + fast-xml-parser in its default (object) mode, then pick the fields into the gateway's JSON
-// Usage: FLOOR_MODE=ordered [FLOOR_PORT=8090] node bench/peer/soap-floor.mjs   (backend 127.0.0.1:9003)
+// FLOOR_SERVER=raw replaces node:http on the client side with a bare net server that reads only the request line of
+// a GET and never checks framing: what a gateway's own HTTP/1.1 server could save at most.
+// Usage: FLOOR_MODE=ordered [FLOOR_SERVER=raw] [FLOOR_PORT=8090] node bench/peer/soap-floor.mjs   (backend 127.0.0.1:9003)
 import http from 'node:http';
 import net from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
@@ -49,31 +51,60 @@ function call(request, done) {
 }
 
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
-http
-  .createServer((req, res) => {
-    const id = req.url.slice('/api/orders/'.length);
-    const envelope =
-      '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ord="http://example.test/orders">' +
-      `<soap:Body><ord:GetOrder><ord:orderId>${id.replace(/[&<>]/g, (c) => ESCAPES[c])}</ord:orderId></ord:GetOrder></soap:Body></soap:Envelope>`;
-    const head =
-      'POST /soap/orders HTTP/1.1\r\nHost: 127.0.0.1:9003\r\nContent-Type: text/xml; charset=utf-8\r\n' +
-      `SOAPAction: "http://example.test/orders/GetOrder"\r\nContent-Length: ${Buffer.byteLength(envelope)}\r\n\r\n`;
-    call(head + envelope, (xml) => {
-      let out = { id };
-      if (MODE === 'ordered') parser.parse(xml);
-      else if (MODE === 'default') {
-        const order = parser.parse(xml).Envelope.Body.GetOrderResponse.order;
-        out = {
-          id: order.orderId,
-          status: order.status,
-          customer: order.customer,
-          total: order.total,
-          items: order.items.item.map((item) => ({ sku: item['@_sku'], name: item.name, quantity: Number(item['@_qty']), unitPrice: item.price })),
-        };
-      }
-      const text = JSON.stringify(out);
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-      res.end(text);
-    });
-  })
-  .listen(Number(process.env.FLOOR_PORT ?? 8090), '127.0.0.1');
+const PORT = Number(process.env.FLOOR_PORT ?? 8090);
+
+/** Builds the envelope for `id`, calls the backend, and hands the JSON answer to `reply`. */
+function translate(id, reply) {
+  const envelope =
+    '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ord="http://example.test/orders">' +
+    `<soap:Body><ord:GetOrder><ord:orderId>${id.replace(/[&<>]/g, (c) => ESCAPES[c])}</ord:orderId></ord:GetOrder></soap:Body></soap:Envelope>`;
+  const head =
+    'POST /soap/orders HTTP/1.1\r\nHost: 127.0.0.1:9003\r\nContent-Type: text/xml; charset=utf-8\r\n' +
+    `SOAPAction: "http://example.test/orders/GetOrder"\r\nContent-Length: ${Buffer.byteLength(envelope)}\r\n\r\n`;
+  call(head + envelope, (xml) => {
+    let out = { id };
+    if (MODE === 'ordered') parser.parse(xml);
+    else if (MODE === 'default') {
+      const order = parser.parse(xml).Envelope.Body.GetOrderResponse.order;
+      out = {
+        id: order.orderId,
+        status: order.status,
+        customer: order.customer,
+        total: order.total,
+        items: order.items.item.map((item) => ({ sku: item['@_sku'], name: item.name, quantity: Number(item['@_qty']), unitPrice: item.price })),
+      };
+    }
+    reply(JSON.stringify(out));
+  });
+}
+
+if (process.env.FLOOR_SERVER === 'raw') {
+  net
+    .createServer((socket) => {
+      socket.setNoDelay(true);
+      let pending = '';
+      socket.on('data', (data) => {
+        pending += data.toString('latin1');
+        let end;
+        while ((end = pending.indexOf('\r\n\r\n')) !== -1) {
+          const line = pending.slice(0, pending.indexOf('\r\n'));
+          pending = pending.slice(end + 4);
+          const target = line.split(' ')[1] ?? '/';
+          translate(target.slice('/api/orders/'.length), (text) =>
+            socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`),
+          );
+        }
+      });
+      socket.on('error', () => socket.destroy());
+    })
+    .listen(PORT, '127.0.0.1');
+} else {
+  http
+    .createServer((req, res) =>
+      translate(req.url.slice('/api/orders/'.length), (text) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      }),
+    )
+    .listen(PORT, '127.0.0.1');
+}
