@@ -114,11 +114,15 @@ export function buildGateway(config: GatewayConfig, logging: Logging, options: B
       // The old routes and pools serve what they hold, then close; a shutdown meanwhile waits for them too.
       const done = idleWithin(previous.dispatcher, previous.config.shutdown.drainTimeoutMs).then(async (idle) => {
         const cutOff = idle ? 0 : previous.dispatcher.inFlight;
-        await previous.close();
-        dispatcher.retire(previous.dispatcher);
+        try {
+          await previous.close();
+        } finally {
+          dispatcher.retire(previous.dispatcher);
+        }
         return cutOff;
       });
-      const tracked = done.then(() => undefined);
+      // A pool that fails to close is reported through `retired`; shutdown only waits for it.
+      const tracked = done.then(noop, noop);
       retiring.add(tracked);
       void tracked.then(() => retiring.delete(tracked));
       return { routes: replacement.routes.length, retired: done };
@@ -210,6 +214,8 @@ async function idleWithin(dispatcher: Dispatcher, timeoutMs: number): Promise<bo
   clearTimeout(timer);
   return idle;
 }
+
+function noop(): void {}
 
 function memoize(compute: () => string): () => string {
   let value: string | undefined;

@@ -56,7 +56,10 @@ export function createFileReloader(gateway: Gateway, configPath: string, logger:
       const next = loadConfig(configPath);
       const result = gateway.reload(next, { wsdls: await fetchSoapWsdls(next) });
       logger.info({ config: next.file, routes: result.routes }, 'reloaded');
-      void result.retired.then((cutOff) => logger.info({ cutOff }, 'previous config retired'));
+      void result.retired.then(
+        (cutOff) => logger.info({ cutOff }, 'previous config retired'),
+        (error: unknown) => logger.error({ err: error }, 'closing the previous config failed'),
+      );
     } catch (error) {
       if (error instanceof ConfigError) {
         logger.error({ problems: error.issues.map(formatIssue) }, 'reload refused: invalid configuration; the running config stays');
