@@ -5,7 +5,7 @@ import { compileResponseValidator, type ResponseValidator } from '../openapi/res
 import {
   compileExpression,
   compileTemplate,
-  isTemplateExpression,
+  namedReads,
   shapeFromJsonSchema,
   UNKNOWN_SHAPE,
   unionOf,
@@ -51,8 +51,6 @@ export interface MappingGrpcContext {
 }
 
 const NO_GRPC: MappingGrpcContext = { upstreams: new Map(), root: undefined, protosConfigured: false };
-
-const STEP_REFERENCE = /\bsteps\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"']+)["']\s*\])/g;
 
 /** A step's upstream and target, resolved before any template is compiled (templates need every step's shape). */
 type Target =
@@ -236,17 +234,7 @@ function placeholderStep(name: string, dependsOn: readonly string[], required: b
 }
 
 function referencedSteps(step: MappingStep): string[] {
-  const names = new Set<string>();
-  const visit = (value: unknown): void => {
-    if (typeof value === 'string') {
-      // Literal text ("==steps.x" is the text "=steps.x") reads no step.
-      if (!isTemplateExpression(value)) return;
-      for (const match of value.matchAll(STEP_REFERENCE)) names.add((match[1] ?? match[2]) as string);
-    } else if (Array.isArray(value)) value.forEach(visit);
-    else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit);
-  };
-  visit([step.path, step.query, step.headers, step.body, step.message, step.metadata, step.soapHeaders]);
-  return [...names];
+  return namedReads([step.path, step.query, step.headers, step.body, step.message, step.metadata, step.soapHeaders], 'steps');
 }
 
 /** The JSON response schema the mapping's status answers with: exact status, then `2XX`-style range, then default. */

@@ -5,7 +5,7 @@ import type { CompiledTemplate, Scope } from '../transform/index.js';
 import type { UpstreamReply } from '../upstreams/types.js';
 import { expressionScope, type MappingCompiler } from './mapping-compiler.js';
 import type { MappingStep } from './mapping-schema.js';
-import { unknownHeaderPart, type SoapTarget } from './soap-step-target.js';
+import { unknownHeaderParts, type SoapTarget } from './soap-step-target.js';
 import { callStepUpstream, compileStatuses, createStepCompilation, headerValues, mappingFault, replacementResult, stepBase, type StepCompilation, type StepInput } from './step-common.js';
 import type { CompiledSelfRunningStep, StepCallContext, StepResult, StepScope } from './step-types.js';
 import { pointerTokens } from './template-site.js';
@@ -142,14 +142,9 @@ const HEADERS_POINTER = '/soapHeaders';
  */
 function compileSoapHeaders(c: StepCompilation, declared: MappingStep['soapHeaders'], target: SoapTarget, label: string): CompiledTemplate | undefined {
   if (declared === undefined) return undefined;
-  let known = true;
-  for (const name of Object.keys(declared)) {
-    const problem = unknownHeaderPart(target.operation.wsdl, name);
-    if (problem === undefined) continue;
-    known = false;
-    c.issue(['soapHeaders', name], problem);
-  }
-  return known ? c.template(['soapHeaders'], declared, label, target.headers) : undefined;
+  const unknown = unknownHeaderParts(target.operation.wsdl, Object.keys(declared));
+  for (const [name, message] of unknown) c.issue(['soapHeaders', name], message);
+  return unknown.length === 0 ? c.template(['soapHeaders'], declared, label, target.headers) : undefined;
 }
 
 /** The listed fault that matches, most specific first, as the fault table does: detail element, subcode, code. */

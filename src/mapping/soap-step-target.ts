@@ -74,13 +74,16 @@ export function soapOperationShapes(service: CompiledSoapService, operation: Soa
   };
 }
 
-/** Why `name` cannot be set as a soap:header part of `operation` (with "did you mean"), or undefined when it can. */
-export function unknownHeaderPart(operation: SoapOperation, name: string): string | undefined {
+/** The names among `names` that are no soap:header part of `operation`, each with why (and "did you mean"). */
+export function unknownHeaderParts(operation: SoapOperation, names: readonly string[]): [name: string, message: string][] {
   const parts = operation.input.headers.map((part) => part.name);
-  if (parts.includes(name)) return undefined;
-  const guess = didYouMean(name, parts);
-  const hint = guess !== undefined ? `; did you mean "${guess}"?` : parts.length === 0 ? '; its input binds no soap:header parts' : `; its header parts are: ${parts.join(', ')}`;
-  return `${operation.name} has no soap:header part "${name}"${hint}`;
+  return names
+    .filter((name) => !parts.includes(name))
+    .map((name) => {
+      const guess = didYouMean(name, parts);
+      const hint = guess !== undefined ? `; did you mean "${guess}"?` : parts.length === 0 ? '; its input binds no soap:header parts' : `; its header parts are: ${parts.join(', ')}`;
+      return [name, `${operation.name} has no soap:header part "${name}"${hint}`];
+    });
 }
 
 /** One set of definitions per service and direction, shared by all its steps (built at load, never per request). */

@@ -1,15 +1,12 @@
 import { toPointer, type ConfigIssue } from '../config/config-error.js';
 import type { GatewayConfig } from '../config/load-config.js';
-import { soapOperationShapes, unknownHeaderPart } from '../mapping/soap-step-target.js';
+import { soapOperationShapes, unknownHeaderParts } from '../mapping/soap-step-target.js';
 import type { SoapOperation } from '../soap/model.js';
-import { compileTemplate, isTemplateExpression, objectOf, STRING, TransformError, type CompiledTemplate } from '../transform/index.js';
+import { compileTemplate, namedReads, objectOf, STRING, TransformError, type CompiledTemplate } from '../transform/index.js';
 import type { CompiledSoapService } from './soap-services.js';
 
 /** Any request header or query parameter may be read; each is a string or absent. */
 const STRINGS = objectOf([], [], STRING);
-
-/** `headers.x`, `headers['x-operator']`, `query.page` in an expression: what the OpenAPI document should declare. */
-const REQUEST_REFERENCE = /\b(headers|query)\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"']+)["']\s*\])/g;
 
 /** A request header or query parameter the templates read, for the route's OpenAPI parameters. */
 export interface ReadParameter {
@@ -38,14 +35,9 @@ export function compileSoapRouteHeaders(
   const declared = service.config.operations[operation.name]?.soapHeaders;
   if (declared === undefined) return undefined;
   const at = ['soap', 'services', service.name, 'operations', operation.name, 'soapHeaders'];
-  let known = true;
-  for (const name of Object.keys(declared)) {
-    const problem = unknownHeaderPart(operation, name);
-    if (problem === undefined) continue;
-    known = false;
-    issues.push({ file: config.file, pointer: toPointer([...at, name]), message: problem });
-  }
-  if (!known) return undefined;
+  const unknown = unknownHeaderParts(operation, Object.keys(declared));
+  for (const [name, message] of unknown) issues.push({ file: config.file, pointer: toPointer([...at, name]), message });
+  if (unknown.length > 0) return undefined;
   const shapes = soapOperationShapes(service, operation);
   const routeName = `${service.name}.${operation.name}`;
   let template: CompiledTemplate;
@@ -77,20 +69,10 @@ export function compileSoapRouteHeaders(
   return { template, reads: readParameters(declared) };
 }
 
-/** Every header and query parameter the template's expressions read, in order of first use. */
+/** Every header and query parameter the template's expressions read by name, for the OpenAPI document. */
 function readParameters(template: unknown): ReadParameter[] {
-  const found = new Map<string, ReadParameter>();
-  const visit = (value: unknown): void => {
-    if (typeof value === 'string') {
-      if (!isTemplateExpression(value)) return;
-      for (const match of value.matchAll(REQUEST_REFERENCE)) {
-        const location = match[1] === 'headers' ? 'header' : 'query';
-        const name = (match[2] ?? match[3]) as string;
-        found.set(`${location} ${name.toLowerCase()}`, { in: location, name });
-      }
-    } else if (Array.isArray(value)) value.forEach(visit);
-    else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit);
-  };
-  visit(template);
-  return [...found.values()];
+  return [
+    ...namedReads(template, 'headers').map((name): ReadParameter => ({ in: 'header', name })),
+    ...namedReads(template, 'query').map((name): ReadParameter => ({ in: 'query', name })),
+  ];
 }

@@ -218,24 +218,21 @@ function faultTable(
   issue: (key: string, message: string) => void,
 ): FaultStatusTable | undefined {
   const table: Record<string, number> = {};
-  const named: Record<string, number> = {};
   for (const [key, status] of Object.entries(serviceWide)) {
     // Checked once for the whole port by the caller; here only kept where it applies.
-    if (faultKeyProblem(key, operation.faults, port, '') === undefined) table[key] = named[key] = status;
+    if (faultKeyProblem(key, operation.faults, port, '') === undefined) table[key] = status;
   }
   for (const [key, status] of Object.entries(own)) {
     const problem = faultKeyProblem(key, operation.faults, port, `operation ${operation.name} has no fault "${key}"`);
-    if (problem !== undefined) {
-      issue(key, problem);
-      continue;
-    }
-    table[key] = named[key] = status;
+    if (problem === undefined) table[key] = status;
+    else issue(key, problem);
   }
   for (const fault of operation.faults) {
     const element = fault.element?.name.local;
-    if (element === undefined || Object.hasOwn(own, element)) continue; // an explicit element entry of the operation wins
-    if (Object.hasOwn(own, fault.name)) table[element] = own[fault.name] as number;
-    else if (Object.hasOwn(named, fault.name) && !Object.hasOwn(serviceWide, element)) table[element] = named[fault.name] as number;
+    // An explicit entry for the element wins over its fault's name, and the operation's over the service's.
+    if (element === undefined || Object.hasOwn(own, element)) continue;
+    const byName = Object.hasOwn(own, fault.name) ? own[fault.name] : !Object.hasOwn(serviceWide, element) && Object.hasOwn(serviceWide, fault.name) ? serviceWide[fault.name] : undefined;
+    if (byName !== undefined) table[element] = byName;
   }
   return Object.keys(table).length === 0 ? undefined : table;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSecureContext } from 'node:tls';
-import { ConfigError, toPointer } from '../config/config-error.js';
+import { ConfigError, toPointer, type ConfigIssue } from '../config/config-error.js';
 import type { GatewayConfig } from '../config/load-config.js';
 
 /** The certificate chain and key of an https listener, read from its files and checked to be a usable pair. */
@@ -17,7 +17,7 @@ export interface ListenerTls {
  */
 export function readListenerTls(config: GatewayConfig): ReadonlyMap<string, ListenerTls> {
   const loaded = new Map<string, ListenerTls>();
-  const issues: ConstructorParameters<typeof ConfigError>[0][number][] = [];
+  const issues: ConfigIssue[] = [];
   config.listeners.forEach((listener, index) => {
     if (listener.protocol !== 'https' || listener.tls === undefined) return;
     const at = (key: string): string => toPointer(['listeners', index, 'tls', key]);

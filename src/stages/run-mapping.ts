@@ -6,11 +6,10 @@ import type { RequestContext, Stage } from '../pipeline/context.js';
 import type { RouteDefinition } from '../pipeline/compiled-route.js';
 import { TransformRuntimeError, type Scope } from '../transform/index.js';
 import { ClientCancel } from './client-cancel.js';
+import { queryObject } from './query-object.js';
 
 /** Counts runtime mapping faults by mapping file; the metrics endpoint (a later issue) reads it. */
 export const mappingFaults = new Map<string, number>();
-
-const NO_QUERY: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * The terminal stage of a route bound by a mapping file: runs its steps (in parallel where independent), then shapes
@@ -26,7 +25,7 @@ export function createRunMappingStage(route: RouteDefinition, mapping: CompiledM
   return async function runMappingStage(ctx: RequestContext) {
     const scope: { -readonly [K in keyof Scope]: Scope[K] } = {
       path: ctx.validated?.path ?? ctx.params,
-      query: ctx.validated?.query ?? (ctx.rawQuery === '' ? NO_QUERY : Object.fromEntries(new URLSearchParams(ctx.rawQuery))),
+      query: ctx.validated?.query ?? queryObject(ctx.rawQuery),
       headers: ctx.req.headers,
       body: ctx.json,
       auth: {},

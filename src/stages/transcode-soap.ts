@@ -6,6 +6,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { TransformRuntimeError, type CompiledTemplate, type Scope } from '../transform/index.js';
 import type { HttpUpstream } from '../upstreams/types.js';
 import { ClientCancel } from './client-cancel.js';
+import { queryObject } from './query-object.js';
 
 /** What a route published from a WSDL operation needs, resolved at load. */
 export interface SoapRoute {
@@ -83,7 +84,7 @@ export function createTranscodeSoapStage(route: RouteDefinition, soap: SoapRoute
 function headerParts(template: CompiledTemplate, ctx: RequestContext, body: unknown): Record<string, unknown> {
   const scope: Scope = {
     path: NO_PATH,
-    query: Object.fromEntries(new URLSearchParams(ctx.rawQuery)),
+    query: queryObject(ctx.rawQuery),
     headers: ctx.req.headers,
     body,
     auth: {},

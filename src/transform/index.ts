@@ -34,7 +34,7 @@ export {
   type UnionShape,
 } from './shape.js';
 export { assignIssues } from './assign.js';
-export { isTemplateExpression } from './template.js';
+export { isTemplateExpression, namedReads } from './template.js';
 export type { CompileContext, CompiledExpression, CompiledTemplate, Scope, SourceName } from './types.js';
 
 /**

@@ -30,6 +30,26 @@ export function isTemplateExpression(value: unknown): value is string {
   return typeof value === 'string' && value.startsWith('=') && !value.startsWith('==');
 }
 
+/**
+ * The keys of `root` that a template's expressions read by name, `root.key` or `root['key']`, in order of first
+ * use (literal text, `"==root.x"`, reads nothing). A textual scan done at load, for what needs the names before or
+ * besides compiling: a mapping's step dependencies, the request headers a route documents. A key computed at run
+ * time is not seen.
+ */
+export function namedReads(template: unknown, root: 'steps' | 'headers' | 'query'): string[] {
+  const reference = new RegExp(`\\b${root}\\s*(?:\\.\\s*([A-Za-z_][A-Za-z0-9_]*)|\\[\\s*["']([^"']+)["']\\s*\\])`, 'g');
+  const names = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (!isTemplateExpression(value)) return;
+      for (const match of value.matchAll(reference)) names.add((match[1] ?? match[2]) as string);
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit);
+  };
+  visit(template);
+  return [...names];
+}
+
 function push(state: State, pointer: string, expression: string, message: string): void {
   state.issues.push({ file: state.ctx.file, line: lineOf(state, pointer), expression, pointer, message });
 }
